@@ -1,0 +1,37 @@
+# The two commands of the README. Both create ./.venv (Python 3.11) on first use and
+# install skillgap with every dependency declared in pyproject.toml.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: setup demo test lint bench clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/skillgap taxonomy build-default
+	touch $@
+
+## Set up, then run the main job on the embedded default data.
+demo: setup
+	$(BIN)/skillgap demo
+
+## Set up, then run the test suite (slow-marked tests excluded; `make test-slow` runs them).
+test: setup
+	$(BIN)/python -m pytest
+
+test-slow: setup
+	$(BIN)/python -m pytest -m slow
+
+lint: setup
+	$(BIN)/ruff check skillgap tests benchmarks scripts
+	$(BIN)/ruff format --check skillgap tests benchmarks scripts
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""gaps layer; see DESIGN.md."""
