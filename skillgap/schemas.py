@@ -103,6 +103,38 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("code_version", pa.string()),
         ]
     ),
+    # One row per ingested file (added by the ingest layer; see skillgap/store).
+    "ingest_batches": pa.schema(
+        [
+            ("batch_id", pa.string()),
+            ("kind", pa.string()),  # vacancies | credentials
+            ("source_file", pa.string()),
+            ("checksum", pa.string()),  # sha256 of the file bytes
+            ("profile", pa.string()),
+            ("status", pa.string()),  # done
+            ("started_at", pa.timestamp("us")),
+            ("finished_at", pa.timestamp("us")),
+            ("n_read", pa.int64()),
+            ("n_stored", pa.int64()),
+            ("n_duplicates", pa.int64()),
+            ("n_near_duplicates", pa.int64()),
+            ("n_quarantined", pa.int64()),
+        ]
+    ),
+    # Records not stored because they repeat a kept record; linked to it, never dropped silently.
+    "duplicates": pa.schema(
+        [
+            ("batch_id", pa.string()),
+            ("doc_type", pa.string()),  # vacancy | credential
+            ("doc_id", pa.string()),  # id of the duplicate record as read
+            ("kept_id", pa.string()),  # id of the stored record it repeats
+            ("kind", pa.string()),  # exact | near
+            ("similarity", pa.float64()),  # estimated Jaccard for near, 1.0 for exact
+            ("source_file", pa.string()),
+            ("record", pa.string()),
+            ("posted_date", pa.date32()),  # reposts still tell when an ad was live
+        ]
+    ),
 }
 
 
