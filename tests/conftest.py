@@ -10,7 +10,7 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from tests.shared_data import shared_path  # noqa: E402
+from tests.shared_data import shared_path
 
 
 @pytest.fixture

@@ -1,0 +1,390 @@
+"""The main job: the ``skills_gap_analysis`` Prefect flow (ingest -> map -> analyse -> report).
+
+Only this package knows Prefect. Each stage is a task that calls a plain function of its
+layer, so the same work can be driven from a notebook or a test without Prefect.
+
+Incremental by content: ingestion skips files already stored (checksum), mapping skips
+documents whose (content hash, taxonomy, model) were mapped before (``mapping_log``), so a
+re-run with the same inputs maps nothing again and only re-analyses and re-renders.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import time
+from dataclasses import asdict, is_dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from prefect import flow, get_run_logger, task
+
+from skillgap import __version__
+from skillgap.config import Settings, get_settings
+from skillgap.flows.analysis_config import AnalysisConfig, analysis_params, load_config
+
+MAPPING_LOG_DDL = """
+CREATE TABLE IF NOT EXISTS mapping_log (
+    doc_type VARCHAR, doc_id VARCHAR, content_hash VARCHAR,
+    taxonomy_version VARCHAR, model_id VARCHAR, n_mentions INTEGER, mapped_at TIMESTAMP
+)
+"""
+
+
+def store_path_for(cfg: AnalysisConfig, settings: Settings) -> Path:
+    return cfg.run.store or settings.data_dir / "stores" / f"{cfg.run.name}.duckdb"
+
+
+def _jsonable(obj: Any) -> Any:
+    if is_dataclass(obj) and not isinstance(obj, type):
+        obj = asdict(obj)
+    return json.loads(json.dumps(obj, default=str))
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def code_version() -> str:
+    """Package version plus the git commit when run from a checkout."""
+    try:
+        sha = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=Path(__file__).resolve().parent,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        ).stdout.strip()
+    except OSError:
+        sha = ""
+    return f"{__version__}+{sha}" if sha else __version__
+
+
+# Stages -------------------------------------------------------------------------------
+
+
+@task(name="ingest", retries=2, retry_delay_seconds=2)
+def ingest_task(
+    store_path: str, kind: str, path: str, profile: str | None, fmt: str | None
+) -> dict:
+    """Ingest one input file (a no-op when its checksum is already stored)."""
+    from skillgap.ingest.api import ingest_credentials, ingest_vacancies
+    from skillgap.store import Store
+
+    with Store.open(Path(store_path)) as store:
+        if kind == "vacancies":
+            report = ingest_vacancies(Path(path), profile or "generic", store)
+        else:
+            report = ingest_credentials(Path(path), store, profile=profile, fmt=fmt)
+    result = _jsonable(report)
+    get_run_logger().info(
+        "ingested %s (%s): %s",
+        Path(path).name,
+        kind,
+        "already stored" if result.get("skipped") else result.get("counts"),
+    )
+    return result
+
+
+def _credential_texts(credentials: pd.DataFrame) -> list[str]:
+    texts = []
+    for title, outcomes in zip(credentials["title"], credentials["learning_outcomes"], strict=True):
+        items = [str(x) for x in (outcomes if outcomes is not None else []) if str(x).strip()]
+        texts.append("\n".join(items) if items else str(title or ""))
+    return texts
+
+
+def map_documents(store_path: Path, taxonomy: Any, model_path: Path | None, progress: bool) -> dict:
+    """Map every stored document not yet mapped with this taxonomy and model."""
+    from skillgap.nlp.embed import resolve_model_id
+    from skillgap.store import Store
+
+    model_id = resolve_model_id(model_path)
+    tax_version = taxonomy.snapshot_id or taxonomy.version
+    counts: dict[str, int] = {}
+    with Store.open(store_path) as store:
+        store.execute(MAPPING_LOG_DDL)
+        done = store.read(
+            "mapping_log",
+            where="taxonomy_version = ? AND model_id = ?",
+            params=[tax_version, model_id],
+        )
+        done_keys = set(zip(done["doc_type"], done["doc_id"], done["content_hash"], strict=True))
+        vacancies = store.read("vacancies")
+        credentials = store.read("credentials")
+        todo: list[tuple[str, pd.DataFrame, str, list[str]]] = []
+        v_mask = [
+            ("vacancy", i, h) not in done_keys
+            for i, h in zip(vacancies["vacancy_id"], vacancies["content_hash"], strict=True)
+        ]
+        v_new = vacancies[v_mask] if len(vacancies) else vacancies
+        if len(v_new):
+            texts = [
+                f"{t or ''}\n{x or ''}".strip()
+                for t, x in zip(v_new["title"], v_new["text"], strict=True)
+            ]
+            todo.append(("vacancy", v_new, "vacancy_id", texts))
+        c_mask = [
+            ("credential", i, h) not in done_keys
+            for i, h in zip(credentials["credential_id"], credentials["content_hash"], strict=True)
+        ]
+        c_new = credentials[c_mask] if len(credentials) else credentials
+        if len(c_new):
+            todo.append(("credential", c_new, "credential_id", _credential_texts(c_new)))
+        counts = {"vacancies_to_map": len(v_new), "credentials_to_map": len(c_new)}
+        if not todo:
+            return {**counts, "model_id": model_id, "mentions_added": 0}
+
+        from skillgap.nlp.mapper import SkillMapper
+
+        mapper = SkillMapper.load(taxonomy, model_path=model_path, progress=progress)
+        added = 0
+        for doc_type, frame, id_col, texts in todo:
+            ids = [str(x) for x in frame[id_col]]
+            mentions = mapper.mentions(ids, texts, doc_type)
+            mentions = mentions.assign(taxonomy_version=tax_version, model_id=model_id)
+            log = pd.DataFrame(
+                {
+                    "doc_type": doc_type,
+                    "doc_id": ids,
+                    "content_hash": list(frame["content_hash"]),
+                    "taxonomy_version": tax_version,
+                    "model_id": model_id,
+                    "n_mentions": mentions.groupby("doc_id")
+                    .size()
+                    .reindex(ids, fill_value=0)
+                    .to_numpy(),
+                    "mapped_at": datetime.now(UTC).replace(tzinfo=None),
+                }
+            )
+            with store.transaction():
+                store.delete_docs("skill_mentions", doc_type, ids, tax_version, model_id)
+                store.append("skill_mentions", mentions)
+                store.append("mapping_log", log)
+            added += len(mentions)
+        return {**counts, "model_id": model_id, "mentions_added": added}
+
+
+@task(name="map", retries=1, retry_delay_seconds=5)
+def map_task(store_path: str, snapshot: str | None, model_path: str | None) -> dict:
+    from skillgap.taxonomies.store import load_taxonomy
+
+    taxonomy = load_taxonomy(snapshot)
+    result = map_documents(
+        Path(store_path), taxonomy, Path(model_path) if model_path else None, True
+    )
+    get_run_logger().info("mapping: %s", result)
+    return result
+
+
+def load_tables(store_path: Path, taxonomy_version: str, model_id: str) -> dict[str, pd.DataFrame]:
+    from skillgap.store import Store
+
+    with Store.open(store_path) as store:
+        return {
+            "vacancies": store.read("vacancies"),
+            "credentials": store.read("credentials"),
+            "mentions": store.read(
+                "skill_mentions",
+                where="taxonomy_version = ? AND model_id = ?",
+                params=[taxonomy_version, model_id],
+            ),
+            "quarantine": store.read("quarantine"),
+        }
+
+
+@task(name="analyse")
+def analyse_task(store_path: str, snapshot: str | None, model_id: str, params: Any) -> Any:
+    from skillgap.gaps import analyse
+    from skillgap.taxonomies.store import load_taxonomy
+
+    taxonomy = load_taxonomy(snapshot)
+    tables = load_tables(Path(store_path), taxonomy.snapshot_id or taxonomy.version, model_id)
+    analysis = analyse(
+        tables["vacancies"], tables["credentials"], tables["mentions"], taxonomy, params
+    )
+    quarantine = tables["quarantine"]
+    analysis.meta.setdefault("counts", {})["quarantine"] = (
+        quarantine["reason"].value_counts().to_dict() if len(quarantine) else {}
+    )
+    return analysis
+
+
+@task(name="report", retries=1, retry_delay_seconds=2)
+def report_task(
+    analysis: Any, out_dir: str, run_meta: dict, variants: list[str], formats: list[str]
+) -> dict:
+    from skillgap.reports import write_reports
+
+    paths = write_reports(
+        analysis, Path(out_dir), run_meta=run_meta, variants=variants, formats=set(formats)
+    )
+    return {k: str(v) for k, v in paths.items()}
+
+
+# The flow -----------------------------------------------------------------------------
+
+
+def new_run_id(name: str) -> str:
+    return f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}-{name}"
+
+
+@flow(name="skills_gap_analysis", log_prints=True)
+def skills_gap_analysis(
+    config_path: str, run_id: str | None = None, outputs_dir: str | None = None
+) -> dict:
+    """Ingest the configured inputs, map them to ESCO, analyse gaps, write the reports."""
+    settings = get_settings()
+    cfg = load_config(Path(config_path))
+    params = analysis_params(cfg)
+    run_id = run_id or new_run_id(cfg.run.name)
+    store_path = store_path_for(cfg, settings)
+    store_path.parent.mkdir(parents=True, exist_ok=True)
+    base_out = Path(outputs_dir) if outputs_dir else (cfg.run.outputs_dir or settings.outputs_dir)
+    out_dir = base_out / run_id
+    started = datetime.now(UTC).replace(tzinfo=None)
+    timings: dict[str, float] = {}
+    inputs = [
+        {
+            "kind": kind,
+            "path": str(f.path),
+            "sha256": _sha256(f.path),
+            "profile": f.profile,
+            "format": f.format,
+        }
+        for kind, files in (
+            ("vacancies", cfg.inputs.vacancies),
+            ("credentials", cfg.inputs.credentials),
+        )
+        for f in files
+    ]
+
+    from skillgap.taxonomies.store import load_taxonomy
+
+    taxonomy = load_taxonomy(cfg.taxonomy.snapshot)
+    snapshot = taxonomy.snapshot_id or None
+    _record_run(store_path, run_id, started, None, "running", inputs, taxonomy, "", params)
+
+    try:
+        t = time.perf_counter()
+        batches = []
+        for item in inputs:
+            batches.append(
+                ingest_task(
+                    str(store_path), item["kind"], item["path"], item["profile"], item["format"]
+                )
+            )
+        timings["ingest"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        mapping = map_task(
+            str(store_path), snapshot, str(cfg.model.path) if cfg.model.path else None
+        )
+        timings["map"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        analysis = analyse_task(str(store_path), snapshot, mapping["model_id"], params)
+        timings["analyse"] = time.perf_counter() - t
+
+        run_meta = {
+            "run_id": run_id,
+            "config": str(cfg.source),
+            "started": started.isoformat(timespec="seconds"),
+            "inputs": [{**i, "batch": b} for i, b in zip(inputs, batches, strict=True)],
+            "taxonomy": {
+                "version": taxonomy.version,
+                "snapshot_id": taxonomy.snapshot_id,
+                "language": taxonomy.language,
+                "sources": taxonomy.manifest.get("sources", []),
+                "missing": taxonomy.missing,
+            },
+            "model_id": mapping["model_id"],
+            "mapping": mapping,
+            "thresholds": _jsonable(
+                params.model_dump() if hasattr(params, "model_dump") else params
+            ),
+            "quarantine": analysis.meta.get("counts", {}).get("quarantine", {}),
+            "code_version": code_version(),
+            "store": str(store_path),
+        }
+        t = time.perf_counter()
+        run_meta["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
+        run_meta["stage_seconds"] = {k: round(v, 2) for k, v in timings.items()}
+        paths = report_task(
+            analysis, str(out_dir), run_meta, cfg.report.variants, cfg.report.formats
+        )
+        timings["report"] = time.perf_counter() - t
+    except BaseException:
+        _record_run(
+            store_path,
+            run_id,
+            started,
+            datetime.now(UTC).replace(tzinfo=None),
+            "failed",
+            inputs,
+            taxonomy,
+            "",
+            params,
+        )
+        raise
+    _record_run(
+        store_path,
+        run_id,
+        started,
+        datetime.now(UTC).replace(tzinfo=None),
+        "completed",
+        inputs,
+        taxonomy,
+        mapping["model_id"],
+        params,
+    )
+    return {
+        "run_id": run_id,
+        "out_dir": str(out_dir),
+        "paths": paths,
+        "timings": {k: round(v, 2) for k, v in timings.items()},
+        "mapping": mapping,
+        "store": str(store_path),
+    }
+
+
+def _record_run(
+    store_path: Path,
+    run_id: str,
+    started: datetime,
+    finished: datetime | None,
+    status: str,
+    inputs: list[dict],
+    taxonomy: Any,
+    model_id: str,
+    params: Any,
+) -> None:
+    from skillgap.store import Store
+
+    row = pd.DataFrame(
+        [
+            {
+                "run_id": run_id,
+                "started_at": started,
+                "finished_at": finished,
+                "status": status,
+                "inputs": json.dumps(inputs),
+                "taxonomy_version": taxonomy.snapshot_id or taxonomy.version,
+                "model_id": model_id,
+                "thresholds": json.dumps(
+                    _jsonable(params.model_dump() if hasattr(params, "model_dump") else params)
+                ),
+                "code_version": code_version(),
+            }
+        ]
+    )
+    with Store.open(store_path) as store:
+        store.replace_where("runs", "run_id = ?", row, params=[run_id])

@@ -1,0 +1,22 @@
+"""Prefect environment, set before Prefect is first imported (it reads settings at import)."""
+
+from __future__ import annotations
+
+import os
+
+from skillgap.config import Settings
+
+
+def configure_prefect(settings: Settings) -> None:
+    """Server-less (ephemeral) by default; a configured API URL sends runs to that server.
+
+    Prefect's home (its local database and logs) lives under the data directory so that
+    the tool's state stays in one place.
+    """
+    os.environ.setdefault("PREFECT_HOME", str(settings.data_dir / "prefect"))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_RESULTS_PERSIST_BY_DEFAULT", "false")
+    if settings.prefect_api_url:
+        os.environ["PREFECT_API_URL"] = settings.prefect_api_url
