@@ -150,7 +150,9 @@ class Taxonomy:
     def _skills_by_label(self) -> dict[str, list[str]]:
         index: dict[str, list[str]] = {}
         for uri, pref, alts in zip(
-            self.skills["uri"], self.skills["preferred_label"], self.skills["alt_labels"],
+            self.skills["uri"],
+            self.skills["preferred_label"],
+            self.skills["alt_labels"],
             strict=True,
         ):
             for label in [pref, *list(alts if alts is not None else [])]:

@@ -1,0 +1,325 @@
+"""Versioned taxonomy snapshots under ``Settings.taxonomies_dir``.
+
+Layout::
+
+    taxonomies/
+      LATEST                     id of the last imported snapshot (any kind)
+      esco-v1.1.1-en-<hash>/     one folder per snapshot
+        manifest.json            snapshot_id, kind, esco_version, language, sources,
+                                 checksums, counts, missing, imported_at, ...
+        skills.parquet ...       one Parquet file per model table
+
+Why this shape: the mapping engine and every CLI start load a snapshot, so tables are
+stored column-wise with list columns as Arrow ``list<string>`` (no JSON to re-parse) and
+a full ESCO loads in well under 2 s. A snapshot folder is written aside under a hidden
+temporary name and renamed into place in one step, so a crash or a bad input never
+leaves a half-written snapshot or touches an existing one. The snapshot id is derived
+from the source checksums, so re-importing the same files finds the folder and does
+nothing.
+
+Which snapshot ``load_taxonomy()`` returns: the configured ``Settings.taxonomy``; else the
+last imported official bundle; else the built-in default (``kind == "builtin"``), which is
+a fallback and never displaces an official import.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from skillgap.config import Settings, get_settings
+from skillgap.errors import MissingDataError
+from skillgap.taxonomies.model import TABLE_COLUMNS, Taxonomy
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+LATEST = "LATEST"
+LIST_COLUMNS = frozenset({"alt_labels", "hidden_labels", "parents"})
+INT_COLUMNS = frozenset({"level"})
+
+NO_TAXONOMY_HINT = (
+    "run `make setup` or `skillgap taxonomy build-default` (built-in default, offline after "
+    "set-up), or `skillgap taxonomy import PATH` (the official ESCO CSV zips)"
+)
+
+
+def _settings(settings: Settings | None) -> Settings:
+    return settings if settings is not None else get_settings()
+
+
+def _arrow_schema(name: str) -> Any:
+    import pyarrow as pa
+
+    fields = []
+    for col in TABLE_COLUMNS[name]:
+        if col in LIST_COLUMNS:
+            fields.append(pa.field(col, pa.list_(pa.string())))
+        elif col in INT_COLUMNS:
+            fields.append(pa.field(col, pa.int64()))
+        else:
+            fields.append(pa.field(col, pa.string()))
+    return pa.schema(fields)
+
+
+def _to_arrow(name: str, df: pd.DataFrame) -> Any:
+    import pyarrow as pa
+
+    schema = _arrow_schema(name)
+    arrays = []
+    for fld in schema:
+        values = df[fld.name].tolist() if fld.name in df.columns else [None] * len(df)
+        if fld.name in LIST_COLUMNS:
+            values = [list(v) if v is not None else [] for v in values]
+        arrays.append(pa.array(values, type=fld.type))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _from_arrow(table: Any) -> pd.DataFrame:
+    """Arrow -> pandas with list columns as Python lists, as the model promises."""
+    data: dict[str, Any] = {}
+    for name in table.column_names:
+        col = table.column(name)
+        if name in LIST_COLUMNS:
+            data[name] = col.to_pylist()
+        else:
+            data[name] = col.to_pandas()
+    return pd.DataFrame(data)
+
+
+def _write_json_atomic(path: Path, payload: Any) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(payload, fh, indent=2, sort_keys=False, ensure_ascii=False)
+            fh.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _write_text_atomic(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def snapshot_dir(snapshot_id: str, settings: Settings | None = None) -> Path:
+    return _settings(settings).taxonomies_dir / snapshot_id
+
+
+def save_snapshot(
+    taxonomy: Taxonomy, settings: Settings | None = None, *, set_latest: bool = True
+) -> tuple[Path, bool]:
+    """Write ``taxonomy`` as a snapshot; return (folder, written) - False for a no-op.
+
+    The folder is built under a hidden temporary name beside its final place and renamed
+    in one step. An existing complete snapshot with the same id is left as it is.
+    """
+    import pyarrow.parquet as pq
+
+    s = _settings(settings)
+    sid = taxonomy.snapshot_id
+    if not sid or "/" in sid or sid.startswith("."):
+        raise ValueError(f"taxonomy has no usable snapshot_id: {sid!r}")
+    root = s.taxonomies_dir
+    root.mkdir(parents=True, exist_ok=True)
+    final = root / sid
+    written = False
+    if not (final / MANIFEST).is_file():
+        tmp = Path(tempfile.mkdtemp(dir=root, prefix=f".{sid}.", suffix=".tmp"))
+        try:
+            for name in TABLE_COLUMNS:
+                pq.write_table(
+                    _to_arrow(name, taxonomy.tables[name]),
+                    tmp / f"{name}.parquet",
+                    compression="zstd",
+                )
+            manifest = dict(taxonomy.manifest)
+            manifest["counts"] = taxonomy.counts()
+            manifest.setdefault(
+                "missing", sorted(n for n, df in taxonomy.tables.items() if df.empty)
+            )
+            manifest["format_version"] = FORMAT_VERSION
+            manifest["imported_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+            from skillgap import __version__
+
+            manifest["skillgap_version"] = __version__
+            _write_json_atomic(tmp / MANIFEST, manifest)
+            for f in tmp.iterdir():
+                f.chmod(0o644)
+            tmp.chmod(0o755)
+            if final.exists():  # a leftover without manifest: never complete, safe to drop
+                shutil.rmtree(final)
+            os.replace(tmp, final)
+            written = True
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
+    taxonomy.manifest = _read_manifest(final)
+    if set_latest:
+        _write_text_atomic(root / LATEST, sid + "\n")
+    return final, written
+
+
+def import_taxonomy(
+    paths: list[Path] | list[str] | Path | str,
+    settings: Settings | None = None,
+    *,
+    language: str | None = None,
+    version: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Taxonomy:
+    """Read an official ESCO bundle and store it as the active snapshot.
+
+    Reading happens fully in memory before anything is written, so bad input raises
+    :class:`InputError` and leaves every existing snapshot untouched. Importing files
+    already stored (same checksums) only marks that snapshot as the latest.
+    """
+    from skillgap.taxonomies.esco_csv import bundle_snapshot_id, discover, read_bundle
+
+    s = _settings(settings)
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    bundle = discover(paths, language=language, version=version)
+    sid = bundle_snapshot_id(bundle)
+    if (snapshot_dir(sid, s) / MANIFEST).is_file():
+        if progress:
+            progress(f"snapshot {sid} already stored: nothing to import")
+        _write_text_atomic(s.taxonomies_dir / LATEST, sid + "\n")
+        return load_taxonomy(sid, s)
+    tax = read_bundle(bundle, progress=progress)
+    if progress:
+        progress(f"writing snapshot {sid}")
+    save_snapshot(tax, s)
+    return tax
+
+
+def _read_manifest(folder: Path) -> dict[str, Any]:
+    try:
+        with (folder / MANIFEST).open(encoding="utf-8") as fh:
+            return json.load(fh)
+    except (OSError, json.JSONDecodeError) as exc:
+        raise MissingDataError(
+            f"{folder / MANIFEST}: snapshot manifest unreadable ({exc}); delete the folder "
+            "and import again"
+        ) from None
+
+
+def list_snapshots(settings: Settings | None = None) -> list[dict[str, Any]]:
+    """Manifests of every complete snapshot, oldest import first, with an ``active`` flag."""
+    s = _settings(settings)
+    root = s.taxonomies_dir
+    out: list[dict[str, Any]] = []
+    if not root.is_dir():
+        return out
+    for folder in sorted(root.iterdir()):
+        if folder.name.startswith(".") or not (folder / MANIFEST).is_file():
+            continue
+        try:
+            manifest = _read_manifest(folder)
+        except MissingDataError:
+            continue
+        manifest["path"] = str(folder)
+        out.append(manifest)
+    out.sort(key=lambda m: (str(m.get("imported_at", "")), m.get("snapshot_id", "")))
+    active = _active_id(s, out)
+    for m in out:
+        m["active"] = m.get("snapshot_id") == active
+    return out
+
+
+def _active_id(settings: Settings, manifests: list[dict[str, Any]]) -> str | None:
+    """The snapshot ``load_taxonomy()`` would pick when none is named."""
+    if settings.taxonomy:
+        return settings.taxonomy
+    ids = {m.get("snapshot_id"): m for m in manifests}
+    latest_file = settings.taxonomies_dir / LATEST
+    if latest_file.is_file():
+        latest = latest_file.read_text(encoding="utf-8").strip()
+        if latest in ids and ids[latest].get("kind") != "builtin":
+            return latest
+    official = [m for m in manifests if m.get("kind") != "builtin"]
+    if official:
+        return str(official[-1]["snapshot_id"])
+    builtin = [m for m in manifests if m.get("kind") == "builtin"]
+    return str(builtin[-1]["snapshot_id"]) if builtin else None
+
+
+def active_snapshot_id(settings: Settings | None = None) -> str | None:
+    s = _settings(settings)
+    return _active_id(s, list_snapshots(s))
+
+
+def _resolve(snapshot: str, settings: Settings) -> Path:
+    root = settings.taxonomies_dir
+    exact = root / snapshot
+    if (exact / MANIFEST).is_file() and not snapshot.startswith("."):
+        return exact
+    ids = [m["snapshot_id"] for m in list_snapshots(settings)]
+    hits = [i for i in ids if i.startswith(snapshot)]
+    if snapshot in ("builtin", "default"):
+        hits = [m["snapshot_id"] for m in list_snapshots(settings) if m.get("kind") == "builtin"][
+            -1:
+        ]
+    if len(hits) == 1:
+        return root / hits[0]
+    known = ", ".join(ids) or "none"
+    if len(hits) > 1:
+        raise MissingDataError(
+            f"taxonomy '{snapshot}' is ambiguous in {root}: matches {', '.join(hits)}"
+        )
+    raise MissingDataError(
+        f"no taxonomy snapshot '{snapshot}' in {root} (available: {known}); {NO_TAXONOMY_HINT}"
+    )
+
+
+def load_taxonomy(snapshot: str | None = None, settings: Settings | None = None) -> Taxonomy:
+    """Load a snapshot (by id or unique id prefix; ``builtin`` names the built-in).
+
+    With no id: ``Settings.taxonomy`` if configured, else the last imported official
+    bundle, else the built-in default. Raises :class:`MissingDataError` naming the set-up
+    commands when there is nothing to load.
+    """
+    import pyarrow.parquet as pq
+
+    s = _settings(settings)
+    sid = snapshot or _active_id(s, list_snapshots(s))
+    if sid is None:
+        raise MissingDataError(f"no ESCO taxonomy in {s.taxonomies_dir}: {NO_TAXONOMY_HINT}")
+    folder = _resolve(sid, s)
+    manifest = _read_manifest(folder)
+    tables: dict[str, pd.DataFrame] = {}
+    for name in TABLE_COLUMNS:
+        path = folder / f"{name}.parquet"
+        try:
+            tables[name] = _from_arrow(pq.read_table(path))
+        except (OSError, ValueError) as exc:
+            raise MissingDataError(
+                f"{path}: snapshot table unreadable ({exc}); delete {folder} and import again"
+            ) from None
+    manifest["path"] = str(folder)
+    return Taxonomy(tables=tables, manifest=manifest)
+
+
+def timed_load(
+    snapshot: str | None = None, settings: Settings | None = None
+) -> tuple[Taxonomy, float]:
+    """Load and return the wall time in seconds (the benchmark and `info` report it)."""
+    t0 = time.perf_counter()
+    tax = load_taxonomy(snapshot, settings)
+    return tax, time.perf_counter() - t0
