@@ -27,7 +27,13 @@ TREND_STATUSES: tuple[str, ...] = (
     "insufficient_evidence",
 )
 
-CLASSIFICATIONS: tuple[str, ...] = ("develop", "update", "covered", "insufficient_evidence")
+CLASSIFICATIONS: tuple[str, ...] = (
+    "develop",
+    "update",
+    "covered",
+    "monitor",
+    "insufficient_evidence",
+)
 
 ADVICE_KINDS: tuple[str, ...] = ("add_skill", "declining_skill")
 
