@@ -1,0 +1,489 @@
+"""Turn prepared analysis tables into the plain data a report template needs.
+
+HTML and Markdown render the same context, so the wording of a finding and the choice of
+what counts as a headline live here once. Everything in the context is already a plain
+Python value (no NaN, no numpy), which keeps the templates free of data logic.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+from markupsafe import Markup, escape
+
+from skillgap.reports import charts
+from skillgap.reports.views import (
+    Prepared,
+    Scope,
+    as_list,
+    demand_cells,
+    narrow,
+    parse_scope,
+    plain,
+    records,
+    scope_key,
+    scope_title,
+)
+from skillgap.schemas import EU_STANDARD_ELEMENTS
+
+ELEMENT_NAMES: dict[str, str] = {
+    "learner_identification": "Learner identification",
+    "title": "Title",
+    "country": "Country / region of issuer",
+    "awarding_body": "Awarding body",
+    "date_of_issuing": "Date of issuing",
+    "learning_outcomes": "Learning outcomes",
+    "notional_workload": "Notional workload (ECTS)",
+    "eqf_level": "EQF level",
+    "assessment_type": "Type of assessment",
+    "participation_form": "Form of participation",
+    "quality_assurance": "Quality assurance",
+}
+ELEMENT_SYMBOL: dict[str, str] = {
+    "present": "✓",
+    "missing": "✗",
+    "invalid": "!",
+    "not_applicable": "n/a",
+}
+TOP_GAPS = 25
+TOP_FINDINGS = 3
+EVIDENCE_SKILLS = 10
+EVIDENCE_PER_SKILL = 3
+TREND_LINES = 4
+
+
+# --- formatting helpers (also registered as template filters) -------------------------------
+
+
+def pct(value: object, digits: int = 1) -> str:
+    """A 0..1 share as a percentage; a dash when there is no number."""
+    v = plain(value)
+    return "–" if v is None else f"{100 * float(v):.{digits}f} %"
+
+
+def num(value: object) -> str:
+    """Integers with thin thousands separators; a dash when missing."""
+    v = plain(value)
+    if v is None:
+        return "–"
+    if isinstance(v, float) and not v.is_integer():
+        return f"{v:,.2f}".replace(",", " ")
+    return f"{int(v):,}".replace(",", " ")
+
+
+def score(value: object) -> str:
+    v = plain(value)
+    return "–" if v is None else f"{float(v):.2f}"
+
+
+def growth(value: object, status: object = None) -> str:
+    """Growth ratio as "×2.4"; a skill absent in the first period has no finite ratio."""
+    v = plain(value)
+    if v is None:
+        return "new" if status == "new" else "–"
+    return f"×{float(v):.1f}"
+
+
+def highlight(snippet: object, matched: object) -> Markup:
+    """The snippet with the matched phrase wrapped in ``<mark>``; everything else escaped.
+
+    The search runs on the raw text and each piece is escaped separately, so a snippet
+    such as ``<script>`` is shown as text and the highlight can never split an entity.
+    The match is case-insensitive because the matcher may have lower-cased the phrase.
+    """
+    text = "" if plain(snippet) is None else str(snippet)
+    phrase = "" if plain(matched) is None else str(matched).strip()
+    if phrase:
+        m = re.search(re.escape(phrase), text, flags=re.IGNORECASE)
+        if m:
+            return (
+                escape(text[: m.start()])
+                + Markup("<mark>")
+                + escape(m.group(0))
+                + Markup("</mark>")
+                + escape(text[m.end() :])
+            )
+    return escape(text)
+
+
+def flag_list(row: Mapping[str, Any]) -> list[str]:
+    return [f for f in ("green", "digital", "transversal") if row.get(f)]
+
+
+# --- sections ---------------------------------------------------------------------------------
+
+
+def _cred_titles(tables: Mapping[str, pd.DataFrame]) -> dict[str, str]:
+    titles: dict[str, str] = {}
+    cc = tables["credential_completeness"]
+    for cid, title in zip(cc["credential_id"], cc["title"], strict=True):
+        if plain(cid) is not None and plain(title) is not None:
+            titles[str(cid)] = str(title)
+    cov = tables["coverage"]
+    for cid, title in zip(cov["credential_id"], cov["credential_title"], strict=True):
+        if plain(cid) is not None and plain(title) is not None:
+            titles.setdefault(str(cid), str(title))
+    return titles
+
+
+def _finding(row: dict[str, Any], titles: Mapping[str, str]) -> str:
+    """One plain-language sentence about a gap row, built from its numbers and rationale."""
+    bits = [f"mentioned in {pct(row.get('share'))} of vacancies"]
+    if row.get("trend_status") in ("emerging", "new"):
+        g = growth(row.get("growth"), row.get("trend_status"))
+        bits.append("new in the latest period" if g == "new" else f"demand grew {g}")
+    elif row.get("trend_status") == "declining":
+        bits.append("demand is declining")
+    if row.get("classification") == "update":
+        cid = row.get("update_credential_id") or row.get("best_credential_id")
+        name = titles.get(str(cid), str(cid)) if cid else "an existing credential"
+        head = f"Update “{name}” to cover {row['label']}"
+    else:
+        head = f"Develop a credential for {row['label']}"
+    rationale = row.get("rationale")
+    if not rationale and row.get("classification") == "develop":
+        n = row.get("n_credentials") or 0
+        bits.append("no credential in the catalogue covers it" if not n else "coverage is weak")
+    sentence = f"{head}: {', '.join(bits)}."
+    if rationale:
+        sentence += f" {str(rationale).strip().rstrip('.')}."
+    return sentence
+
+
+def _trend_series(
+    demand: pd.DataFrame, trends: list[dict[str, Any]], scope: Scope
+) -> tuple[
+    dict[str, list[tuple[str, list[tuple[str, float]]]]], list[dict[str, Any]], list[dict[str, Any]]
+]:
+    rising = [t for t in trends if t.get("status") in ("emerging", "new")]
+    rising.sort(key=lambda t: (t.get("status") != "new", -(t.get("growth") or 0), str(t["label"])))
+    falling = [t for t in trends if t.get("status") == "declining"]
+    falling.sort(
+        key=lambda t: (t.get("growth") if t.get("growth") is not None else 1, str(t["label"]))
+    )
+    rising, falling = rising[:TREND_LINES], falling[:TREND_LINES]
+    cells = demand_cells(demand, scope, ["period"])
+    if len(cells):
+        cells = cells[cells["sufficient"].map(lambda v: bool(plain(v))).astype(bool)]
+    by_uri: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    wanted = {t["skill_uri"] for t in rising + falling}
+    for uri, period, share in zip(cells["skill_uri"], cells["period"], cells["share"], strict=True):
+        if uri in wanted and plain(share) is not None and plain(period) is not None:
+            by_uri[uri].append((str(plain(period)), float(share)))
+    series = {
+        "Emerging": [(t["label"], by_uri.get(t["skill_uri"], [])) for t in rising],
+        "Declining": [(t["label"], by_uri.get(t["skill_uri"], [])) for t in falling],
+    }
+    return {k: v for k, v in series.items() if v}, rising, falling
+
+
+def _heatmap(tables: Mapping[str, pd.DataFrame], scope: Scope) -> tuple[str | None, str]:
+    """Mean gap score of classified skills per sector x region scope of the gaps table."""
+    gaps = tables["gaps"]
+    values: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for s, cls, gs in zip(gaps["scope"], gaps["classification"], gaps["gap_score"], strict=True):
+        sc = parse_scope(s)
+        if set(sc) != {"sector", "region"}:
+            continue
+        if any(sc.get(k) != v for k, v in scope.items()):
+            continue
+        key = (sc["sector"], sc["region"])
+        values.setdefault(key, [])
+        if cls != "insufficient_evidence" and plain(gs) is not None:
+            values[key].append(float(gs))
+    if not values:
+        return None, (
+            "The analysis computed no gap scores per sector × region cell, so there is no "
+            "heatmap; add “sector+region” to the analysis breakdowns to get one."
+        )
+    rows = sorted({k[0] for k in values})
+    cols = sorted({k[1] for k in values})
+    means = {k: sum(v) / len(v) for k, v in values.items() if v}
+    empty = sorted(f"{s} × {r}" for (s, r), v in values.items() if not v)
+    note = "Each cell is the mean gap score of the skills classified in that sector and region."
+    if empty:
+        note += (
+            " Cells marked n/a had too little data to classify any skill: " + ", ".join(empty) + "."
+        )
+    svg = charts.heatmap(rows, cols, means, value_label="mean gap score")
+    return svg, note
+
+
+def _insufficient_sentences(meta: Mapping[str, Any], min_evidence: Any) -> list[str]:
+    out: list[str] = []
+    for item in meta.get("insufficient") or []:
+        if isinstance(item, Mapping):
+            where = item.get("scope") or item.get("cell") or item.get("breakdown") or "a breakdown"
+            if isinstance(where, Mapping):
+                where = scope_key({str(k): str(v) for k, v in where.items() if v is not None})
+            n = item.get("n_vacancies")
+            reason = item.get("reason")
+            text = f"{where}: too little data"
+            if n is not None:
+                text += f" ({num(n)} vacancies"
+                text += f"; the minimum is {min_evidence})" if min_evidence is not None else ")"
+            if reason:
+                text += f" — {reason}"
+            out.append(text + "; no figures are shown for it.")
+        else:
+            out.append(f"{item}: too little data; no figures are shown for it.")
+    return out
+
+
+def _flatten(d: Any, prefix: str = "") -> list[tuple[str, str]]:
+    """Nested settings as ``("a.b", "value")`` pairs for a two-column table."""
+    if isinstance(d, Mapping):
+        out: list[tuple[str, str]] = []
+        for k, v in d.items():
+            out += _flatten(v, f"{prefix}.{k}" if prefix else str(k))
+        return out
+    v = plain(d)
+    if isinstance(v, list):
+        v = ", ".join(str(x) for x in v)
+    return [(prefix, "–" if v is None else str(v))]
+
+
+def _find_text(params: Mapping[str, Any], *needles: str) -> str | None:
+    for key, value in params.items():
+        if isinstance(value, str) and all(n in key.lower() for n in needles):
+            return value
+    return None
+
+
+def _methods(prepared: Prepared, run_meta: Mapping[str, Any]) -> dict[str, Any]:
+    meta = prepared.meta
+    params = dict(meta.get("params") or {})
+    taxonomy = {**(meta.get("taxonomy") or {}), **(run_meta.get("taxonomy") or {})}
+    counts = dict(meta.get("counts") or {})
+    quarantine = run_meta.get("quarantine") or counts.pop("quarantine", None) or {}
+    counts.pop("quarantine", None)
+    periods = meta.get("periods") or {}
+    formula = _find_text(params, "formula") or _find_text(params, "gap")
+    trend_test = _find_text(params, "trend") or _find_text(params, "test")
+    shown = {k for k, v in params.items() if isinstance(v, str) and v in (formula, trend_test)}
+    settings = {k: v for k, v in params.items() if k not in shown}
+    settings.update(run_meta.get("thresholds") or {})
+    thresholds = _flatten(settings)
+    inputs = []
+    for item in run_meta.get("inputs") or []:
+        if isinstance(item, Mapping):
+            inputs.append(
+                {
+                    "kind": item.get("kind"),
+                    "path": item.get("path"),
+                    "checksum": item.get("sha256") or item.get("checksum"),
+                    "profile": item.get("profile"),
+                    "counts": _flatten(item.get("counts") or item.get("batch") or {}),
+                }
+            )
+    missing_parts = taxonomy.get("missing") or taxonomy.get("missing_parts") or []
+    return {
+        "taxonomy_version": taxonomy.get("version"),
+        "snapshot_id": taxonomy.get("snapshot_id") or taxonomy.get("snapshot"),
+        "taxonomy_sources": [
+            str(s) if not isinstance(s, Mapping) else ", ".join(f"{k}: {v}" for k, v in s.items())
+            for s in as_list(taxonomy.get("sources"))
+        ],
+        "taxonomy_missing": [str(m) for m in as_list(missing_parts)],
+        "model_id": run_meta.get("model_id") or meta.get("model_id"),
+        "periods_first": periods.get("first"),
+        "periods_last": periods.get("last"),
+        "periods": [str(p) for p in as_list(periods.get("list"))],
+        "counts": [(k, num(v)) for k, v in counts.items() if not isinstance(v, Mapping)],
+        "quarantine": sorted(
+            ((str(k), num(v)) for k, v in dict(quarantine).items()), key=lambda kv: kv[0]
+        ),
+        "thresholds": thresholds,
+        "gap_formula": formula,
+        "trend_test": trend_test,
+        "min_evidence": params.get("min_evidence"),
+        "insufficient": _insufficient_sentences(meta, params.get("min_evidence")),
+        "inputs": inputs,
+        "run_id": run_meta.get("run_id"),
+        "started": run_meta.get("started"),
+        "finished": run_meta.get("finished"),
+        "code_version": run_meta.get("code_version"),
+        "config": run_meta.get("config"),
+        "stage_seconds": _flatten(run_meta.get("stage_seconds") or {}),
+        "flags_missing": prepared.flags_missing,
+    }
+
+
+def _completeness(cc: pd.DataFrame) -> dict[str, Any]:
+    rows = records(cc)
+    summary = []
+    for name in EU_STANDARD_ELEMENTS:
+        col = f"elem_{name}"
+        counts = {state: 0 for state in ELEMENT_SYMBOL}
+        for r in rows:
+            counts[str(r.get(col) or "missing")] = counts.get(str(r.get(col) or "missing"), 0) + 1
+        summary.append({"name": name, "title": ELEMENT_NAMES[name], **counts})
+    incomplete = [r for r in rows if (r.get("n_missing") or 0) + (r.get("n_invalid") or 0) > 0]
+    incomplete.sort(
+        key=lambda r: (
+            -((r.get("n_missing") or 0) + (r.get("n_invalid") or 0)),
+            str(r["credential_id"]),
+        )
+    )
+    return {
+        "n": len(rows),
+        "n_complete": len(rows) - len(incomplete),
+        "summary": summary,
+        "incomplete": incomplete,
+        "elements": [(n, ELEMENT_NAMES[n]) for n in EU_STANDARD_ELEMENTS],
+    }
+
+
+def build_context(
+    prepared: Prepared, run_meta: Mapping[str, Any], scope: Scope | None = None
+) -> dict[str, Any]:
+    """Everything one report (the whole run or one variant) shows, as plain values."""
+    scope = dict(scope or {})
+    tables = narrow(prepared.tables, scope)
+    meta = prepared.meta
+    titles = _cred_titles(prepared.tables)
+    key = scope_key(scope)
+
+    gaps = records(tables["gaps"])
+    gaps.sort(key=lambda r: (-(r.get("gap_score") or -1), str(r.get("label"))))
+    classified = [r for r in gaps if r.get("classification") != "insufficient_evidence"]
+    by_class: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in gaps:
+        by_class[str(r.get("classification"))].append(r)
+
+    headline_cells = demand_cells(prepared.tables["demand"], scope)
+    n_vac_scope = None
+    if len(headline_cells):
+        n_vac_scope = plain(pd.to_numeric(headline_cells["n_vacancies"], errors="coerce").max())
+    top_demand = records(headline_cells)
+    top_demand = [r for r in top_demand if r.get("sufficient")]
+    top_demand.sort(key=lambda r: (-(r.get("share") or 0), str(r.get("label"))))
+
+    counts = meta.get("counts") or {}
+    periods = meta.get("periods") or {}
+    insufficient_scopes = {
+        scope_key(parse_scope(i if isinstance(i, str) else (i.get("scope") or "")))
+        for i in meta.get("insufficient") or []
+        if isinstance(i, str) or (isinstance(i, Mapping) and isinstance(i.get("scope"), str))
+    }
+    notices: list[str] = []
+    if scope and key in insufficient_scopes:
+        notices.append(
+            f"There is too little data for {scope_title(scope)} to support headline figures; "
+            "the analysis marked this scope as insufficient, so numbers below are sparse "
+            "and should not be quoted."
+        )
+    if scope and not gaps:
+        notices.append(
+            f"The analysis produced no gap scores for {scope_title(scope)} (scope “{key}”); "
+            "add this dimension to the analysis breakdowns for sector- or region-specific gaps."
+        )
+
+    trend_rows = records(tables["trends"])
+    series, rising, falling = _trend_series(prepared.tables["demand"], trend_rows, scope)
+    heat_svg, heat_note = _heatmap(prepared.tables, scope)
+
+    advice: dict[str, dict[str, Any]] = {}
+    for r in records(tables["update_advice"]):
+        cid = str(r["credential_id"])
+        entry = advice.setdefault(
+            cid,
+            {
+                "credential_id": cid,
+                "title": r.get("credential_title") or titles.get(cid, cid),
+                "provider": r.get("provider"),
+                "add_skill": [],
+                "declining_skill": [],
+            },
+        )
+        entry.setdefault(str(r.get("kind")), []).append(r)
+    advice_list = sorted(
+        advice.values(),
+        key=lambda a: (-len(a["add_skill"]) - len(a["declining_skill"]), str(a["title"])),
+    )
+
+    evidence_rows = records(tables["evidence"])
+    ev_by_skill: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in evidence_rows:
+        ev_by_skill[str(r["skill_uri"])].append(r)
+    label_of = {r["skill_uri"]: r["label"] for r in gaps}
+    label_of.update(
+        {r["skill_uri"]: r["label"] for r in top_demand if r["skill_uri"] not in label_of}
+    )
+    order = [r["skill_uri"] for r in classified if r["skill_uri"] in ev_by_skill]
+    order += sorted(u for u in ev_by_skill if u not in order)
+    evidence = []
+    for uri in order[:EVIDENCE_SKILLS]:
+        snippets = sorted(
+            ev_by_skill[uri], key=lambda r: (-(r.get("score") or 0), str(r.get("vacancy_id")))
+        )
+        evidence.append(
+            {
+                "skill_uri": uri,
+                "label": label_of.get(uri, uri),
+                "snippets": [
+                    {**s, "html": highlight(s.get("snippet"), s.get("matched"))}
+                    for s in snippets[:EVIDENCE_PER_SKILL]
+                ],
+                "n_more": max(0, len(snippets) - EVIDENCE_PER_SKILL),
+            }
+        )
+
+    proposals = records(tables["proposals"])
+    proposals.sort(key=lambda p: (-(p.get("n_vacancies") or 0), str(p.get("proposal_id"))))
+
+    rollup = records(tables["group_rollup"])
+    rollup.sort(key=lambda r: (-(r.get("mean_gap_score") or 0), str(r.get("group_label"))))
+
+    scope_name = scope_title(scope)
+    return {
+        "scope": scope,
+        "scope_key": key,
+        "scope_title": scope_name,
+        "is_variant": bool(scope),
+        "title": "Skills gap report" + (f" — {scope_name}" if scope else ""),
+        "run_id": run_meta.get("run_id"),
+        "finished": run_meta.get("finished"),
+        "headline": {
+            "n_vacancies": n_vac_scope if scope else (counts.get("vacancies") or n_vac_scope),
+            "n_credentials": counts.get("credentials"),
+            "n_mentions": counts.get("mentions"),
+            "period_first": periods.get("first"),
+            "period_last": periods.get("last"),
+            "n_skills": len(gaps),
+            "n_develop": len(by_class["develop"]),
+            "n_update": len(by_class["update"]),
+            "n_covered": len(by_class["covered"]),
+            "n_insufficient": len(by_class["insufficient_evidence"]),
+            "n_proposals": len(proposals),
+            "n_advice": len(advice_list),
+        },
+        "findings_develop": [_finding(r, titles) for r in by_class["develop"][:TOP_FINDINGS]],
+        "findings_update": [_finding(r, titles) for r in by_class["update"][:TOP_FINDINGS]],
+        "notices": notices,
+        "charts": {
+            "top_gaps": charts.top_gaps_bar(gaps),
+            "scatter": charts.demand_coverage_scatter(classified),
+            "trends": charts.trend_lines(series),
+            "heatmap": heat_svg,
+        },
+        "heatmap_note": heat_note,
+        "rising": rising,
+        "falling": falling,
+        "top_gaps": classified[:TOP_GAPS],
+        "n_gaps_more": max(0, len(classified) - TOP_GAPS),
+        "top_demand": top_demand[:15],
+        "rollup": [r for r in rollup if (r.get("n_develop") or 0) + (r.get("n_update") or 0) > 0][
+            :10
+        ],
+        "proposals": proposals,
+        "advice": advice_list,
+        "evidence": evidence,
+        "completeness": _completeness(tables["credential_completeness"]),
+        "methods": _methods(prepared, run_meta),
+        "credential_titles": titles,
+    }
