@@ -267,7 +267,8 @@ class Store:
                 f"ORDER BY n DESC, k NULLS LAST LIMIT {limit}"
             )
 
-        size = self.path.stat().st_size if self.path.exists() else 0
+        wal = self.path.with_name(self.path.name + ".wal")
+        size = sum(p.stat().st_size for p in (self.path, wal) if p.exists())
         return {
             "path": str(self.path),
             "size_bytes": size,
@@ -289,7 +290,7 @@ class Store:
             },
             "duplicates": by("duplicates", "doc_type || ':' || kind"),
             "quarantine_by_reason": by(
-                "quarantine", "regexp_replace(reason, ':.*$', '')", limit=50
+                "quarantine", "trim(regexp_replace(reason, '[:''(].*$', ''))", limit=50
             ),
             "batches": grouped(
                 "SELECT kind, count(*) FROM ingest_batches GROUP BY kind ORDER BY kind"
