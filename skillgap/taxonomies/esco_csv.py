@@ -32,7 +32,7 @@ from typing import Any
 import pandas as pd
 
 from skillgap.errors import InputError
-from skillgap.taxonomies.model import Taxonomy
+from skillgap.taxonomies.model import TABLE_COLUMNS, Taxonomy
 
 # Canonical file stems (case-insensitive on input) -> whether the file carries a language
 # suffix in every ESCO version. Relation files gained a suffix only in v1.2.
@@ -674,7 +674,7 @@ def read_bundle(bundle: Bundle, *, progress: Progress | None = None) -> Taxonomy
             dangling["skill_relations_unknown_skill"] = unknown
         tables["skill_relations"] = rel
 
-    tax = Taxonomy(tables=tables)
+    tax = Taxonomy(tables={n: tables[n] for n in TABLE_COLUMNS if n in tables})
     missing = sorted(name for name, df in tax.tables.items() if df.empty)
     present_files = set(bundle.files)
     missing_files = [s for s in (*LANGUAGE_FILES, *RELATION_FILES) if s not in present_files]

@@ -123,12 +123,18 @@ def snapshot_dir(snapshot_id: str, settings: Settings | None = None) -> Path:
 
 
 def save_snapshot(
-    taxonomy: Taxonomy, settings: Settings | None = None, *, set_latest: bool = True
+    taxonomy: Taxonomy,
+    settings: Settings | None = None,
+    *,
+    set_latest: bool = True,
+    replace: bool = False,
 ) -> tuple[Path, bool]:
     """Write ``taxonomy`` as a snapshot; return (folder, written) - False for a no-op.
 
     The folder is built under a hidden temporary name beside its final place and renamed
-    in one step. An existing complete snapshot with the same id is left as it is.
+    in one step. An existing complete snapshot with the same id is left as it is, unless
+    ``replace`` (a forced rebuild): then the old folder is moved aside only once the new
+    one is complete.
     """
     import pyarrow.parquet as pq
 
@@ -140,7 +146,7 @@ def save_snapshot(
     root.mkdir(parents=True, exist_ok=True)
     final = root / sid
     written = False
-    if not (final / MANIFEST).is_file():
+    if replace or not (final / MANIFEST).is_file():
         tmp = Path(tempfile.mkdtemp(dir=root, prefix=f".{sid}.", suffix=".tmp"))
         try:
             for name in TABLE_COLUMNS:
@@ -163,9 +169,13 @@ def save_snapshot(
             for f in tmp.iterdir():
                 f.chmod(0o644)
             tmp.chmod(0o755)
-            if final.exists():  # a leftover without manifest: never complete, safe to drop
-                shutil.rmtree(final)
+            old = None
+            if final.exists():  # forced rebuild, or a leftover that never completed
+                old = root / f".{sid}.old-{os.getpid()}"
+                os.replace(final, old)
             os.replace(tmp, final)
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
             written = True
         finally:
             if tmp.exists():
