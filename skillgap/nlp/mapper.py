@@ -1,0 +1,388 @@
+"""Text -> ranked ESCO skills: the one mapper every part of skillgap uses.
+
+``SkillMapper.rank`` returns the full ranking head for search and evaluation;
+``SkillMapper.extract`` returns a thresholded, precision-first set per document for demand
+counting; ``SkillMapper.mentions`` writes the ``skill_mentions`` table contract.
+
+How a query is scored (details in ``index.py`` and ``fusion.py``):
+
+1. Units: the query itself, its sentences, and the clauses of each sentence. A sentence
+   listing "Java, SQL and stakeholder management" is one blurred vector; its clauses
+   are three sharp ones. Unique unit strings are encoded once per call (and kept in a
+   bounded memo across calls: job ads repeat the same sentences).
+2. Per unit and skill: best cosine over the skill's labels, cosine with "label.
+   description", best TF-IDF (word + char n-gram) cosine over labels.
+3. Per query and skill: each view on the whole query and its best over the parts, an
+   exact-label lexical flag and an occupation-frequency prior, fused by a logistic model.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from skillgap.errors import InputError
+from skillgap.nlp.fusion import FEATURES, Fusion, load_fusion
+from skillgap.nlp.segment import clean_text, detect_language, segment, split_sentences
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from skillgap.config import Settings
+    from skillgap.nlp.index import SkillIndex
+    from skillgap.taxonomies.model import Taxonomy
+
+MAX_UNITS_PER_QUERY = 48
+_UNIT_BATCH = 96  # units scored against the label matrix at once (bounds memory)
+_MEMO_SIZE = 50_000
+_F = {name: i for i, name in enumerate(FEATURES)}
+
+
+@dataclass(frozen=True)
+class SkillHit:
+    """One skill found for one text, with the evidence a reader needs to trust it."""
+
+    uri: str
+    label: str
+    score: float
+    method: str  # "lexical" | "semantic" | "both"
+    sentence: str  # the sentence of the text that supports it
+    evidence: str  # the ESCO label (preferred or alternative) that matched
+    phrase: str = ""  # the part of the sentence (clause) that matched best
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "uri": self.uri,
+            "label": self.label,
+            "score": round(self.score, 6),
+            "method": self.method,
+            "sentence": self.sentence,
+            "evidence": self.evidence,
+            "phrase": self.phrase,
+        }
+
+
+@dataclass
+class _Scored:
+    """Fused scores of a batch of queries plus what is needed to explain the top hits."""
+
+    logits: np.ndarray  # (Q, N)
+    feats: np.ndarray  # (Q, N, F)
+    units: list[list[tuple[str, str]]]  # per query, (unit, its sentence); 0 = whole query
+    unit_rows: list[list[int]]  # per query, rows into emb
+    emb: np.ndarray  # (U, d)
+    lexical: list[dict[int, str]]
+
+
+class SkillMapper:
+    """Maps texts to ESCO skills of one taxonomy with one encoder; load with ``load``."""
+
+    def __init__(
+        self,
+        taxonomy: Taxonomy,
+        index: SkillIndex,
+        encoder: Any,
+        model_path: Path,
+        fusion: Fusion | None = None,
+    ) -> None:
+        self.taxonomy = taxonomy
+        self.index = index
+        self.encoder = encoder
+        self.model_path = model_path
+        self.model_id: str = index.model_id
+        self.fusion = fusion or load_fusion(self.model_id)
+        self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    # Construction ---------------------------------------------------------------
+    @classmethod
+    def load(
+        cls,
+        taxonomy: Taxonomy,
+        settings: Settings | None = None,
+        model_path: Path | None = None,
+        progress: bool = False,
+    ) -> SkillMapper:
+        """Load the cached skill index for (taxonomy, encoder), building it on first use."""
+        from skillgap.config import get_settings
+        from skillgap.nlp.embed import load_encoder, model_id, resolve_model_path
+        from skillgap.nlp.index import (
+            build_index,
+            cache_path,
+            load_index,
+            save_index,
+            taxonomy_key,
+        )
+
+        settings = settings or get_settings()
+        path = resolve_model_path(settings, model_path)
+        mid = model_id(path)
+        encoder = load_encoder(str(path))
+        where = cache_path(settings.cache_dir, taxonomy_key(taxonomy), mid)
+        index = load_index(where)
+        if index is None:
+            index = build_index(taxonomy, encoder, mid, progress=progress)
+            save_index(index, where)
+        return cls(taxonomy, index, encoder, path)
+
+    # Input checks ---------------------------------------------------------------
+    def problem(self, text: Any) -> str | None:
+        """Why ``text`` cannot be mapped (empty, wrong language), or None when it can."""
+        if text is None:
+            return "empty text"
+        if not isinstance(text, str | bytes | bytearray):
+            return f"text must be a string, got {type(text).__name__}"
+        cleaned = clean_text(text)
+        if not cleaned.strip():
+            return "empty text (nothing left after removing whitespace and markup)"
+        if not any(ch.isalpha() for ch in cleaned):
+            return "text has no letters"
+        words = cleaned.split()
+        if len(words) >= 8:
+            lang, prob = detect_language(cleaned)
+            want = (self.taxonomy.language or "en").split("-")[0].lower()
+            if lang and lang != want and prob >= 0.98:
+                return (
+                    f"text looks like language '{lang}' (confidence {prob:.2f}) but the "
+                    f"taxonomy is in '{want}'; import the ESCO bundle for that language"
+                )
+        return None
+
+    # Core scoring ---------------------------------------------------------------
+    def _encode_units(self, strings: list[str]) -> np.ndarray:
+        from skillgap.nlp.embed import encode
+
+        with self._lock:
+            todo = [s for s in dict.fromkeys(strings) if s not in self._memo]
+        new = encode(self.encoder, todo) if todo else None
+        with self._lock:
+            if new is not None:
+                for s, v in zip(todo, new, strict=True):
+                    self._memo[s] = v
+                while len(self._memo) > _MEMO_SIZE:
+                    self._memo.popitem(last=False)
+            dim = self.index.label_emb.shape[1]
+            out = np.zeros((len(strings), dim), dtype=np.float32)
+            for i, s in enumerate(strings):
+                vec = self._memo.get(s)
+                if vec is None and new is not None:  # evicted in this very call
+                    vec = new[todo.index(s)]
+                out[i] = vec
+        return out
+
+    @staticmethod
+    def _units_of(text: str, lang: str) -> list[tuple[str, str]]:
+        """(unit, sentence it belongs to): the whole text, its sentences, their clauses."""
+        from skillgap.nlp.segment import clauses
+
+        sents = split_sentences(text, lang)
+        units: dict[str, str] = {text: sents[0] if len(sents) == 1 else text}
+        if len(sents) > 1:
+            for s in sents:
+                units.setdefault(s, s)
+        for s in sents:
+            for c in clauses(s):
+                units.setdefault(c, s)
+        return [(u, s) for u, s in units.items() if u.strip()][:MAX_UNITS_PER_QUERY]
+
+    def _unit_view_scores(self, emb: np.ndarray, strings: list[str]) -> tuple[np.ndarray, ...]:
+        """(U, N) best-label cosine, description cosine and best-label TF-IDF per unit."""
+        idx = self.index
+        n = idx.size
+        sem = np.empty((len(strings), n), dtype=np.float32)
+        tfv = np.empty((len(strings), n), dtype=np.float32)
+        desc = emb @ idx.desc_emb.T
+        q_tfidf = idx.tfidf.transform(strings).astype(np.float32)
+        from sklearn.preprocessing import normalize
+
+        q_tfidf = normalize(q_tfidf).tocsr()
+        for start in range(0, len(strings), _UNIT_BATCH):
+            stop = min(start + _UNIT_BATCH, len(strings))
+            sem[start:stop] = idx.max_per_skill(emb[start:stop] @ idx.label_emb.T)
+            dense_q = q_tfidf[start:stop].toarray().T  # (V, b)
+            t = np.asarray(idx.tfidf_labels @ dense_q).T  # (b, L)
+            tfv[start:stop] = idx.max_per_skill(np.ascontiguousarray(t))
+        return sem, desc.astype(np.float32), tfv
+
+    def _score(self, texts: Sequence[str], lang: str) -> _Scored:
+        units = [self._units_of(t, lang) for t in texts]
+        flat: list[str] = []
+        pos: dict[str, int] = {}
+        unit_rows: list[list[int]] = []
+        for us in units:
+            rows = []
+            for u, _ in us:
+                if u not in pos:
+                    pos[u] = len(flat)
+                    flat.append(u)
+                rows.append(pos[u])
+            unit_rows.append(rows)
+        emb = self._encode_units(flat)
+        sem, desc, tfv = self._unit_view_scores(emb, flat)
+        n = self.index.size
+        feats = np.zeros((len(texts), n, len(FEATURES)), dtype=np.float32)
+        lexical: list[dict[int, str]] = []
+        for q, rows in enumerate(unit_rows):
+            whole, parts = rows[0], rows[1:] or rows[:1]
+            feats[q, :, _F["sem_whole"]] = sem[whole]
+            feats[q, :, _F["sem_part"]] = sem[parts].max(axis=0)
+            feats[q, :, _F["desc_whole"]] = desc[whole]
+            feats[q, :, _F["desc_part"]] = desc[parts].max(axis=0)
+            feats[q, :, _F["tfidf_whole"]] = tfv[whole]
+            feats[q, :, _F["tfidf_part"]] = tfv[parts].max(axis=0)
+            lex = self.index.lexical_matches(texts[q])
+            lexical.append(lex)
+            if lex:
+                feats[q, list(lex), _F["lexical"]] = 1.0
+        feats[:, :, _F["prior"]] = self.index.prior[None, :]
+        logits = self.fusion.logit(feats)
+        return _Scored(logits, feats, units, unit_rows, emb, lexical)
+
+    def score_matrix(self, texts: Sequence[str], lang: str | None = None) -> np.ndarray:
+        """(len(texts), n_skills) fused scores: the full ranking, for evaluation."""
+        lang = lang or self.taxonomy.language or "en"
+        out = np.zeros((len(texts), self.index.size), dtype=np.float32)
+        for start in range(0, len(texts), 32):
+            chunk = [clean_text(t) for t in texts[start : start + 32]]
+            out[start : start + len(chunk)] = self._score(chunk, lang).logits
+        return out
+
+    def features(self, texts: Sequence[str], lang: str | None = None) -> np.ndarray:
+        """(len(texts), n_skills, len(FEATURES)) raw features: what fusion is fitted on."""
+        lang = lang or self.taxonomy.language or "en"
+        return self._score([clean_text(t) for t in texts], lang).feats
+
+    # Explanation ---------------------------------------------------------------
+    def _hit(self, sc: _Scored, q: int, skill: int, score: float) -> SkillHit:
+        idx = self.index
+        lo, hi = int(idx.label_offsets[skill]), int(idx.label_offsets[skill + 1])
+        rows = sc.unit_rows[q]
+        sims = sc.emb[rows] @ idx.label_emb[lo:hi].T  # (units, labels of skill)
+        u, lab = np.unravel_index(int(np.argmax(sims)), sims.shape)
+        sem_best = float(sims[u, lab])
+        lexical = sc.lexical[q].get(skill)
+        if lexical is not None:
+            method = "both" if sem_best >= 0.6 else "lexical"
+            evidence = lexical
+        else:
+            method = "semantic"
+            evidence = idx.label_texts[lo + int(lab)]
+        unit, sentence = sc.units[q][int(u)]
+        return SkillHit(
+            uri=idx.uris[skill],
+            label=idx.labels[skill],
+            score=float(score),
+            method=method,
+            sentence=sentence,
+            evidence=evidence,
+            phrase=unit,
+        )
+
+    # Public API -----------------------------------------------------------------
+    def rank(self, texts: list[str], top_k: int = 10) -> list[list[SkillHit]]:
+        """For each text, its ``top_k`` skills best first (score = fusion probability).
+
+        Texts that cannot be mapped (see ``problem``) get an empty list.
+        """
+        top_k = max(1, min(int(top_k), self.index.size))
+        lang = self.taxonomy.language or "en"
+        results: list[list[SkillHit]] = [[] for _ in texts]
+        ok = [i for i, t in enumerate(texts) if self.problem(t) is None]
+        for start in range(0, len(ok), 32):
+            ids = ok[start : start + 32]
+            sc = self._score([clean_text(texts[i]) for i in ids], lang)
+            probs = Fusion.prob(sc.logits)
+            for q, i in enumerate(ids):
+                row = sc.logits[q]
+                top = np.argpartition(-row, top_k - 1)[:top_k]
+                top = top[np.argsort(-row[top], kind="stable")]
+                results[i] = [self._hit(sc, q, int(k), float(probs[q, k])) for k in top]
+        return results
+
+    def extract_sentences(
+        self, sentences: list[str], threshold: float | None = None
+    ) -> list[list[SkillHit]]:
+        """Thresholded skills per sentence (no segmentation, no boilerplate filter)."""
+        thr = self.fusion.threshold if threshold is None else threshold
+        cap = self.fusion.max_per_sentence
+        lang = self.taxonomy.language or "en"
+        out: list[list[SkillHit]] = [[] for _ in sentences]
+        for start in range(0, len(sentences), 64):
+            chunk = sentences[start : start + 64]
+            sc = self._score(chunk, lang)
+            probs = Fusion.prob(sc.logits)
+            for q in range(len(chunk)):
+                row = probs[q]
+                cand = np.flatnonzero(row >= thr)
+                if len(cand) == 0:
+                    continue
+                cand = cand[np.argsort(-row[cand], kind="stable")][:cap]
+                out[start + q] = [self._hit(sc, q, int(k), float(row[k])) for k in cand]
+        return out
+
+    def extract(self, texts: list[str]) -> list[list[SkillHit]]:
+        """Per document, the skills whose calibrated probability passes the threshold in at
+        least one non-boilerplate sentence; each skill once, with its best sentence.
+
+        Repeated sentences across documents are scored once (job ads share boilerplate and
+        requirement blocks), which is what makes thousands of ads affordable.
+        """
+        lang = self.taxonomy.language or "en"
+        per_doc: list[list[str]] = []
+        for t in texts:
+            if self.problem(t) is not None:
+                per_doc.append([])
+                continue
+            per_doc.append([s.text for s in segment(t, lang) if not s.boilerplate])
+        unique = list(dict.fromkeys(s for sents in per_doc for s in sents))
+        hits = dict(zip(unique, self.extract_sentences(unique), strict=True))
+        results: list[list[SkillHit]] = []
+        for sents in per_doc:
+            best: dict[str, SkillHit] = {}
+            for s in sents:
+                for h in hits[s]:
+                    if h.uri not in best or h.score > best[h.uri].score:
+                        best[h.uri] = h
+            results.append(sorted(best.values(), key=lambda h: -h.score))
+        return results
+
+    def mentions(self, doc_ids: list[str], texts: list[str], doc_type: str) -> pd.DataFrame:
+        """``skill_mentions`` rows (extract mode): one per (document, skill), with the best
+        evidence sentence in ``sentence`` and the matched phrase/label in ``span``."""
+        import pandas as pd
+
+        from skillgap.schemas import conform, empty
+
+        if len(doc_ids) != len(texts):
+            raise InputError(
+                f"mentions: {len(doc_ids)} document ids but {len(texts)} texts; they must pair up"
+            )
+        if doc_type not in ("vacancy", "credential"):
+            raise InputError(
+                f"mentions: doc_type must be 'vacancy' or 'credential', not {doc_type!r}"
+            )
+        rows = []
+        for doc_id, hits in zip(doc_ids, self.extract(texts), strict=True):
+            for h in hits:
+                rows.append(
+                    {
+                        "doc_type": doc_type,
+                        "doc_id": str(doc_id),
+                        "sentence": h.sentence,
+                        "span": h.phrase or h.evidence,
+                        "skill_uri": h.uri,
+                        "score": h.score,
+                        "method": h.method,
+                        "taxonomy_version": self.taxonomy.version,
+                        "model_id": self.model_id,
+                    }
+                )
+        if not rows:
+            return empty("skill_mentions")
+        return conform(pd.DataFrame(rows), "skill_mentions")

@@ -1,0 +1,152 @@
+"""The mapper on a real ESCO subset with the real bundled encoder (see test_nlp_fixtures)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from skillgap.errors import ConfigError, InputError
+from tests import test_nlp_fixtures as _fx
+
+# Session fixtures shared with the CLI tests (one small index build per session).
+nlp_data_dir = _fx.nlp_data_dir
+small_taxonomy = _fx.small_taxonomy
+small_mapper = _fx.small_mapper
+
+
+def _labels(hits) -> list[str]:
+    return [h.label for h in hits]
+
+
+def test_rank_finds_named_skills_lexically(small_mapper) -> None:
+    (hits,) = small_mapper.rank(["Strong Python and SQL skills required"], top_k=5)
+    labels = _labels(hits)
+    assert "Python (computer programming)" in labels[:3]
+    assert "SQL" in labels[:3]
+    py = hits[labels.index("Python (computer programming)")]
+    assert py.method in ("lexical", "both")
+    assert py.evidence == "Python (computer programming)"
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_lexical_match_is_token_exact(small_mapper) -> None:
+    lex = small_mapper.index.lexical_matches("We use JavaScript daily")
+    labels = {small_mapper.index.labels[i] for i in lex}
+    assert "JavaScript" in labels
+    assert "Java (computer programming)" not in labels
+    # plural / case normalisation, and the case-sensitive path for one-letter labels
+    lex = small_mapper.index.lexical_matches("Statistics in R; CUSTOMER SERVICES")
+    labels = {small_mapper.index.labels[i] for i in lex}
+    assert {"R", "customer service"} <= labels
+    assert not small_mapper.index.lexical_matches("a r c")
+
+
+def test_semantic_path_without_shared_words(small_mapper) -> None:
+    (hits,) = small_mapper.rank(
+        ["Able to give emergency help to someone injured at work until the ambulance arrives"],
+        top_k=5,
+    )
+    assert "provide first aid" in _labels(hits)
+    hit = hits[_labels(hits).index("provide first aid")]
+    assert hit.method == "semantic" and hit.evidence
+
+
+def test_clause_level_candidates_help_lists(small_mapper) -> None:
+    text = "Good communication, budget management, teamwork"
+    (hits,) = small_mapper.rank([text], top_k=6)
+    assert {"communication", "manage budgets", "work in teams"} <= set(_labels(hits))
+
+
+def test_extract_is_thresholded_and_skips_boilerplate(small_mapper) -> None:
+    docs = [
+        "You will administer medication to patients.\nWe offer a competitive salary and pension.",
+        "We are an equal opportunities employer. Apply now!",
+    ]
+    first, second = small_mapper.extract(docs)
+    assert "administer medication" in _labels(first)
+    assert all(h.score >= small_mapper.fusion.threshold for h in first)
+    assert "negotiate salaries" not in _labels(first)
+    assert second == []
+
+
+def test_mentions_contract(small_mapper) -> None:
+    from skillgap.schemas import columns
+
+    texts = ["Python and SQL developer.\nPython scripting daily.", ""]
+    df = small_mapper.mentions(["a", "b"], texts, "vacancy")
+    assert list(df.columns) == columns("skill_mentions")
+    assert set(df["doc_id"]) == {"a"}
+    assert not df.duplicated(["doc_id", "skill_uri"]).any()
+    assert set(df["model_id"]) == {small_mapper.model_id}
+    with pytest.raises(InputError):
+        small_mapper.mentions(["a"], texts, "vacancy")
+    with pytest.raises(InputError):
+        small_mapper.mentions(["a", "b"], texts, "advert")
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["", "   \n\t", "12345 !!!", None],
+)
+def test_bad_input_gives_empty_result_with_reason(small_mapper, bad) -> None:
+    assert small_mapper.problem(bad)
+    assert small_mapper.rank([bad, "Java"], top_k=3)[0] == []
+    assert small_mapper.extract([bad]) == [[]]
+
+
+def test_other_language_is_refused_with_reason(small_mapper) -> None:
+    text = (
+        "Wir suchen eine Pflegefachkraft mit Erfahrung in der Medikamentengabe und Wundversorgung."
+    )
+    reason = small_mapper.problem(text)
+    assert reason and "'de'" in reason
+    assert small_mapper.rank([text])[0] == []
+
+
+def test_huge_and_html_and_bytes_input(small_mapper) -> None:
+    huge = ("Maintain customer records in spreadsheets. " * 30_000)[:1_000_000]
+    (hits,) = small_mapper.rank([huge], top_k=3)
+    assert hits and hits[0].score > 0
+    (hits,) = small_mapper.rank(["<ul><li>Java</li><li>SQL</li></ul>"], top_k=3)
+    assert {"Java (computer programming)", "SQL"} <= set(_labels(hits))
+    assert small_mapper.problem(b"Java \xff developer") is None
+
+
+def test_index_cache_is_reused_and_keyed_by_model(small_mapper, small_taxonomy, nlp_data_dir):
+    from skillgap.config import Settings
+    from skillgap.nlp.index import cache_path, load_index, taxonomy_key
+
+    path = cache_path(
+        Settings(data_dir=nlp_data_dir).cache_dir,
+        taxonomy_key(small_taxonomy),
+        small_mapper.model_id,
+    )
+    assert (path / "meta.json").is_file()
+    again = load_index(path)
+    assert again is not None
+    np.testing.assert_array_equal(again.label_emb, small_mapper.index.label_emb)
+    assert again.uris == small_mapper.index.uris
+    other = cache_path(path.parent.parent, taxonomy_key(small_taxonomy), "other-model@123")
+    assert other != path
+    # a corrupt cache is treated as absent (rebuilt), never trusted
+    broken = path.parent / "broken"
+    broken.mkdir(exist_ok=True)
+    (broken / "meta.json").write_text("{not json")
+    assert load_index(broken) is None
+
+
+def test_model_id_follows_weights(tmp_path: Path) -> None:
+    from skillgap.nlp.embed import model_id, resolve_model_path
+
+    d = tmp_path / "enc"
+    d.mkdir()
+    (d / "modules.json").write_text("[]")
+    (d / "model.safetensors").write_bytes(b"a" * 100)
+    first = model_id(d)
+    (d / "model.safetensors").write_bytes(b"b" * 100)
+    assert model_id(d) != first
+    assert resolve_model_path(model_path=d) == d
+    with pytest.raises(ConfigError):
+        resolve_model_path(model_path=tmp_path / "nope")
