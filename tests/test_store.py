@@ -1,0 +1,143 @@
+"""The DuckDB store: creation, migrations, typed round trips, transactions, info."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from skillgap.errors import InputError
+from skillgap.schemas import columns
+from skillgap.store import Store, StoreError
+from skillgap.store.migrations import LATEST_VERSION
+
+
+def _mentions(doc_id: str, score: float, n: int = 1) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "doc_type": ["vacancy"] * n,
+            "doc_id": [doc_id] * n,
+            "sentence": ["Python and SQL"] * n,
+            "span": ["Python"] * n,
+            "skill_uri": [f"http://data.europa.eu/esco/skill/{i}" for i in range(n)],
+            "score": [score] * n,
+            "method": ["lexical"] * n,
+            "taxonomy_version": ["v1.1.1"] * n,
+            "model_id": ["m"] * n,
+        }
+    )
+
+
+def test_open_creates_file_with_every_table(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "s.duckdb"
+    with Store.open(path) as st:
+        assert st.schema_version() == LATEST_VERSION
+        tables = set(st.tables())
+    assert path.is_file()
+    assert {"vacancies", "credentials", "skill_mentions", "quarantine", "runs"} <= tables
+    assert {"ingest_batches", "duplicates", "schema_version"} <= tables
+
+
+def test_default_path_comes_from_settings(data_dir: Path) -> None:
+    with Store.open() as st:
+        assert st.path == data_dir / "skillgap.duckdb"
+    assert (data_dir / "skillgap.duckdb").is_file()
+
+
+def test_reopen_does_not_migrate_twice(tmp_path: Path) -> None:
+    path = tmp_path / "s.duckdb"
+    Store.open(path).close()
+    with Store.open(path) as st:
+        assert st.count("schema_version") == 1
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "s.duckdb"
+    Store.open(path).close()
+    con = duckdb.connect(str(path))
+    con.execute("INSERT INTO schema_version VALUES (999, 'future', now())")
+    con.close()
+    with pytest.raises(StoreError, match="newer"):
+        Store.open(path)
+
+
+def test_read_only_needs_an_existing_file(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="does not exist"):
+        Store.open(tmp_path / "none.duckdb", read_only=True)
+
+
+def test_append_read_round_trip_keeps_types(tmp_path: Path) -> None:
+    row = {c: None for c in columns("credentials")}
+    row.update(
+        credential_id="c1",
+        title="Data literacy",
+        issue_date=dt.date(2024, 3, 1),
+        learning_outcomes=["read a chart", "clean a table"],
+        esco_skills=["http://data.europa.eu/esco/skill/x"],
+        workload_ects=2.0,
+        eqf_level=5,
+    )
+    with Store.open(tmp_path / "s.duckdb") as st:
+        assert st.append("credentials", pd.DataFrame([row])) == 1
+        back = st.read("credentials", "credential_id = ?", ["c1"])
+    assert list(back.iloc[0]["learning_outcomes"]) == ["read a chart", "clean a table"]
+    assert pd.Timestamp(back.iloc[0]["issue_date"]).date() == dt.date(2024, 3, 1)
+    assert back.iloc[0]["eqf_level"] == 5
+    assert back.iloc[0]["batch_id"] is None or pd.isna(back.iloc[0]["batch_id"])
+
+
+def test_append_rejects_missing_and_unknown_columns(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s.duckdb") as st:
+        with pytest.raises(InputError, match="lacks contract column"):
+            st.append("skill_mentions", _mentions("v1", 0.5).drop(columns=["score"]))
+        with pytest.raises(InputError, match="unknown column"):
+            st.append("skill_mentions", _mentions("v1", 0.5).assign(extra=1))
+        with pytest.raises(InputError, match="no table"):
+            st.read("nope")
+
+
+def test_replace_where_swaps_rows_atomically(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s.duckdb") as st:
+        st.append("skill_mentions", _mentions("v1", 0.5, n=3))
+        st.append("skill_mentions", _mentions("v2", 0.5, n=2))
+        st.replace_where("skill_mentions", "doc_id = ?", _mentions("v1", 0.9, n=1), ["v1"])
+        df = st.read("skill_mentions")
+        assert sorted(df["doc_id"]) == ["v1", "v2", "v2"]
+        assert df.loc[df["doc_id"] == "v1", "score"].tolist() == [0.9]
+        # A failing insert leaves the deleted rows in place.
+        with pytest.raises(InputError):
+            st.replace_where("skill_mentions", "doc_id = ?", pd.DataFrame({"x": [1]}), ["v2"])
+        assert st.count("skill_mentions", "doc_id = 'v2'") == 2
+
+
+def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s.duckdb") as st:
+        with pytest.raises(RuntimeError), st.transaction():
+            st.append("skill_mentions", _mentions("v1", 0.5))
+            with st.transaction():  # nested: joins the outer one
+                st.append("skill_mentions", _mentions("v2", 0.5))
+            raise RuntimeError("interrupted")
+        assert st.count("skill_mentions") == 0
+
+
+def test_info_counts(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s.duckdb") as st:
+        st.append(
+            "quarantine",
+            pd.DataFrame(
+                {
+                    "batch_id": ["b", "b"],
+                    "source_file": ["f", "f"],
+                    "record": ["line 2", "line 3"],
+                    "reason": ["unparseable date '2020-13-45'", "empty text"],
+                    "raw": ["", ""],
+                }
+            ),
+        )
+        info = st.info()
+    assert info["schema_version"] == LATEST_VERSION
+    assert dict(info["quarantine_by_reason"]) == {"unparseable date": 1, "empty text": 1}
+    assert info["tables"]["quarantine"] == 2
