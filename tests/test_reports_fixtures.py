@@ -471,7 +471,14 @@ def build_analysis(min_evidence: int = 30) -> GapAnalysis:
         "periods": {"first": PERIODS[0], "last": PERIODS[-1], "list": list(PERIODS)},
         "taxonomy": {"version": "v1.2.0", "snapshot_id": "esco-v1.2.0-en"},
         "model_id": "all-MiniLM-L6-v2@local",
-        "insufficient": ["sector=J,region=ES51"],
+        "insufficient": [
+            {
+                "breakdown": "sector+region",
+                "cell": "sector=J;region=ES51",
+                "n_vacancies": sum(n_cell[("J", "ES51", p)] for p in PERIODS),
+                "reason": f"fewer than min_cell_size={min_evidence} vacancies",
+            }
+        ],
     }
     return GapAnalysis(
         demand=demand,

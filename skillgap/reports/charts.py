@@ -36,12 +36,14 @@ CLASS_STYLE: dict[str, tuple[str, str]] = {
     "develop": ("#D55E00", "o"),
     "update": ("#0072B2", "s"),
     "covered": ("#009E73", "^"),
+    "monitor": ("#E69F00", "D"),
     "insufficient_evidence": ("#999999", "x"),
 }
 CLASS_LABEL: dict[str, str] = {
     "develop": "develop new credential",
     "update": "update a credential",
     "covered": "covered",
+    "monitor": "monitor (weak demand)",
     "insufficient_evidence": "insufficient evidence",
 }
 _LINESTYLES = ("-", "--", "-.", ":")
@@ -105,7 +107,7 @@ def top_gaps_bar(rows: Sequence[dict[str, Any]], *, limit: int = 15) -> str | No
         fig = _figure(7.5, 0.32 * len(items) + 1.2)
         ax = fig.add_subplot()
         y = np.arange(len(items))[::-1]
-        hatches = {"develop": "", "update": "///", "covered": "..."}
+        hatches = {"develop": "", "update": "///", "covered": "...", "monitor": "xx"}
         seen: set[str] = set()
         for yi, r in zip(y, items, strict=True):
             cls = str(r.get("classification"))

@@ -131,13 +131,12 @@ def _cred_titles(tables: Mapping[str, pd.DataFrame]) -> dict[str, str]:
 
 
 def _finding(row: dict[str, Any], titles: Mapping[str, str]) -> str:
-    """One plain-language sentence about a gap row, built from its numbers and rationale."""
-    bits = [f"mentioned in {pct(row.get('share'))} of vacancies"]
-    if row.get("trend_status") in ("emerging", "new"):
-        g = growth(row.get("growth"), row.get("trend_status"))
-        bits.append("new in the latest period" if g == "new" else f"demand grew {g}")
-    elif row.get("trend_status") == "declining":
-        bits.append("demand is declining")
+    """One plain-language sentence about a gap row.
+
+    The analysis writes a rationale with the counts behind each verdict; it leads, and
+    the report only adds the action in words and the credential's title (the rationale
+    names credentials by id). Without a rationale the sentence is built from the numbers.
+    """
     if row.get("classification") == "update":
         cid = row.get("update_credential_id") or row.get("best_credential_id")
         name = titles.get(str(cid), str(cid)) if cid else "an existing credential"
@@ -145,13 +144,18 @@ def _finding(row: dict[str, Any], titles: Mapping[str, str]) -> str:
     else:
         head = f"Develop a credential for {row['label']}"
     rationale = row.get("rationale")
-    if not rationale and row.get("classification") == "develop":
+    if rationale:
+        return f"{head}. {str(rationale).strip().rstrip('.')}."
+    bits = [f"mentioned in {pct(row.get('share'))} of vacancies"]
+    if row.get("trend_status") in ("emerging", "new"):
+        g = growth(row.get("growth"), row.get("trend_status"))
+        bits.append("new in the latest period" if g == "new" else f"demand grew {g}")
+    elif row.get("trend_status") == "declining":
+        bits.append("demand is declining")
+    if row.get("classification") == "develop":
         n = row.get("n_credentials") or 0
         bits.append("no credential in the catalogue covers it" if not n else "coverage is weak")
-    sentence = f"{head}: {', '.join(bits)}."
-    if rationale:
-        sentence += f" {str(rationale).strip().rstrip('.')}."
-    return sentence
+    return f"{head}: {', '.join(bits)}."
 
 
 def _trend_series(
@@ -181,7 +185,9 @@ def _trend_series(
     return {k: v for k, v in series.items() if v}, rising, falling
 
 
-def _heatmap(tables: Mapping[str, pd.DataFrame], scope: Scope) -> tuple[str | None, str]:
+def _heatmap(
+    tables: Mapping[str, pd.DataFrame], scope: Scope, draw: bool = True
+) -> tuple[str | None, str]:
     """Mean gap score of classified skills per sector x region scope of the gaps table."""
     gaps = tables["gaps"]
     values: dict[tuple[str, str], list[float]] = defaultdict(list)
@@ -209,29 +215,50 @@ def _heatmap(tables: Mapping[str, pd.DataFrame], scope: Scope) -> tuple[str | No
         note += (
             " Cells marked n/a had too little data to classify any skill: " + ", ".join(empty) + "."
         )
-    svg = charts.heatmap(rows, cols, means, value_label="mean gap score")
+    svg = charts.heatmap(rows, cols, means, value_label="mean gap score") if draw else None
     return svg, note
 
 
-def _insufficient_sentences(meta: Mapping[str, Any], min_evidence: Any) -> list[str]:
+def _where(item: Mapping[str, Any]) -> str:
+    """Words for the cell of an ``insufficient`` item: "sector J, region ES51"."""
+    cell = item.get("scope") or item.get("cell")
+    breakdown = item.get("breakdown")
+    if isinstance(cell, Mapping):
+        cell = scope_key({str(k): str(v) for k, v in cell.items() if v is not None})
+    if cell in (None, "", "all"):
+        if breakdown in (None, "", "all"):
+            return "All vacancies"
+        return f"The {str(breakdown).replace('+', ' × ')} breakdown"
+    title = scope_title(parse_scope(cell))
+    return title[:1].upper() + title[1:]
+
+
+def _insufficient_sentences(meta: Mapping[str, Any]) -> list[str]:
+    """One sentence per breakdown cell or scope the analysis marked as too thin."""
     out: list[str] = []
     for item in meta.get("insufficient") or []:
-        if isinstance(item, Mapping):
-            where = item.get("scope") or item.get("cell") or item.get("breakdown") or "a breakdown"
-            if isinstance(where, Mapping):
-                where = scope_key({str(k): str(v) for k, v in where.items() if v is not None})
-            n = item.get("n_vacancies")
-            reason = item.get("reason")
-            text = f"{where}: too little data"
-            if n is not None:
-                text += f" ({num(n)} vacancies"
-                text += f"; the minimum is {min_evidence})" if min_evidence is not None else ")"
-            if reason:
-                text += f" — {reason}"
-            out.append(text + "; no figures are shown for it.")
-        else:
-            out.append(f"{item}: too little data; no figures are shown for it.")
+        if not isinstance(item, Mapping):
+            item = {"cell": str(item)}
+        text = f"{_where(item)}: too little data"
+        n, reason = item.get("n_vacancies"), item.get("reason")
+        details = [] if n is None else [f"{num(n)} vacancies"]
+        if reason:
+            details.append(str(reason))
+        if details:
+            text += f" ({'; '.join(details)})"
+        out.append(text + ", so no figures are shown for it.")
     return out
+
+
+def _insufficient_scopes(meta: Mapping[str, Any]) -> set[str]:
+    keys = set()
+    for item in meta.get("insufficient") or []:
+        cell = item if isinstance(item, str) else None
+        if isinstance(item, Mapping):
+            cell = item.get("scope") or item.get("cell")
+        if isinstance(cell, str) and cell != "all":
+            keys.add(scope_key(parse_scope(cell)))
+    return keys
 
 
 def _flatten(d: Any, prefix: str = "") -> list[tuple[str, str]]:
@@ -255,6 +282,12 @@ def _find_text(params: Mapping[str, Any], *needles: str) -> str | None:
 
 
 def _methods(prepared: Prepared, run_meta: Mapping[str, Any]) -> dict[str, Any]:
+    """The methods section: provenance, counts, rules and the formulas, as the run recorded them.
+
+    The analysis keeps its formula and rule texts at the top level of ``meta``
+    (``gap_formula``, ``trend_test``, ``*_rule``); older or hand-made analyses may keep
+    them under ``params``, so both places are looked at.
+    """
     meta = prepared.meta
     params = dict(meta.get("params") or {})
     taxonomy = {**(meta.get("taxonomy") or {}), **(run_meta.get("taxonomy") or {})}
@@ -262,12 +295,17 @@ def _methods(prepared: Prepared, run_meta: Mapping[str, Any]) -> dict[str, Any]:
     quarantine = run_meta.get("quarantine") or counts.pop("quarantine", None) or {}
     counts.pop("quarantine", None)
     periods = meta.get("periods") or {}
-    formula = _find_text(params, "formula") or _find_text(params, "gap")
-    trend_test = _find_text(params, "trend") or _find_text(params, "test")
-    shown = {k for k, v in params.items() if isinstance(v, str) and v in (formula, trend_test)}
-    settings = {k: v for k, v in params.items() if k not in shown}
+    formula = meta.get("gap_formula") or _find_text(params, "formula")
+    trend_test = meta.get("trend_test") or _find_text(params, "trend", "test")
+    rules = [
+        (key.removesuffix("_rule").replace("_", " ").capitalize(), str(value))
+        for key, value in meta.items()
+        if key.endswith("_rule") and isinstance(value, str)
+    ]
+    settings = {
+        k: v for k, v in params.items() if not (isinstance(v, str) and v in (formula, trend_test))
+    }
     settings.update(run_meta.get("thresholds") or {})
-    thresholds = _flatten(settings)
     inputs = []
     for item in run_meta.get("inputs") or []:
         if isinstance(item, Mapping):
@@ -277,31 +315,39 @@ def _methods(prepared: Prepared, run_meta: Mapping[str, Any]) -> dict[str, Any]:
                     "path": item.get("path"),
                     "checksum": item.get("sha256") or item.get("checksum"),
                     "profile": item.get("profile"),
-                    "counts": _flatten(item.get("counts") or item.get("batch") or {}),
                 }
             )
     missing_parts = taxonomy.get("missing") or taxonomy.get("missing_parts") or []
+    model = run_meta.get("model_id") or meta.get("model_id")
+    sources = [
+        ", ".join(f"{k}: {v}" for k, v in s.items()) if isinstance(s, Mapping) else str(s)
+        for s in as_list(taxonomy.get("sources"))
+    ]
+    notes = [str(meta[k]) for k in ("hierarchy_missing",) if meta.get(k)]
+    if meta.get("n_unknown_skill_uris"):
+        notes.append(
+            f"{num(meta['n_unknown_skill_uris'])} mapped skill URI(s) are not in this taxonomy "
+            "snapshot and carry no labels or flags."
+        )
     return {
         "taxonomy_version": taxonomy.get("version"),
         "snapshot_id": taxonomy.get("snapshot_id") or taxonomy.get("snapshot"),
-        "taxonomy_sources": [
-            str(s) if not isinstance(s, Mapping) else ", ".join(f"{k}: {v}" for k, v in s.items())
-            for s in as_list(taxonomy.get("sources"))
-        ],
+        "taxonomy_sources": sources,
         "taxonomy_missing": [str(m) for m in as_list(missing_parts)],
-        "model_id": run_meta.get("model_id") or meta.get("model_id"),
+        "model_id": ", ".join(map(str, model)) if isinstance(model, list) else model,
         "periods_first": periods.get("first"),
         "periods_last": periods.get("last"),
         "periods": [str(p) for p in as_list(periods.get("list"))],
         "counts": [(k, num(v)) for k, v in counts.items() if not isinstance(v, Mapping)],
-        "quarantine": sorted(
-            ((str(k), num(v)) for k, v in dict(quarantine).items()), key=lambda kv: kv[0]
-        ),
-        "thresholds": thresholds,
+        "quarantine": sorted((str(k), num(v)) for k, v in dict(quarantine).items()),
+        "thresholds": _flatten(settings),
         "gap_formula": formula,
         "trend_test": trend_test,
+        "rules": rules,
+        "notes": notes,
         "min_evidence": params.get("min_evidence"),
-        "insufficient": _insufficient_sentences(meta, params.get("min_evidence")),
+        "min_cell_size": params.get("min_cell_size"),
+        "insufficient": _insufficient_sentences(meta),
         "inputs": inputs,
         "run_id": run_meta.get("run_id"),
         "started": run_meta.get("started"),
@@ -339,9 +385,17 @@ def _completeness(cc: pd.DataFrame) -> dict[str, Any]:
 
 
 def build_context(
-    prepared: Prepared, run_meta: Mapping[str, Any], scope: Scope | None = None
+    prepared: Prepared,
+    run_meta: Mapping[str, Any],
+    scope: Scope | None = None,
+    *,
+    with_charts: bool = True,
 ) -> dict[str, Any]:
-    """Everything one report (the whole run or one variant) shows, as plain values."""
+    """Everything one report (the whole run or one variant) shows, as plain values.
+
+    ``with_charts=False`` skips matplotlib (the Markdown summary has no charts, and
+    drawing them is most of the rendering time).
+    """
     scope = dict(scope or {})
     tables = narrow(prepared.tables, scope)
     meta = prepared.meta
@@ -365,11 +419,7 @@ def build_context(
 
     counts = meta.get("counts") or {}
     periods = meta.get("periods") or {}
-    insufficient_scopes = {
-        scope_key(parse_scope(i if isinstance(i, str) else (i.get("scope") or "")))
-        for i in meta.get("insufficient") or []
-        if isinstance(i, str) or (isinstance(i, Mapping) and isinstance(i.get("scope"), str))
-    }
+    insufficient_scopes = _insufficient_scopes(meta)
     notices: list[str] = []
     if scope and key in insufficient_scopes:
         notices.append(
@@ -385,7 +435,7 @@ def build_context(
 
     trend_rows = records(tables["trends"])
     series, rising, falling = _trend_series(prepared.tables["demand"], trend_rows, scope)
-    heat_svg, heat_note = _heatmap(prepared.tables, scope)
+    heat_svg, heat_note = _heatmap(prepared.tables, scope, with_charts)
 
     advice: dict[str, dict[str, Any]] = {}
     for r in records(tables["update_advice"]):
@@ -458,6 +508,7 @@ def build_context(
             "n_develop": len(by_class["develop"]),
             "n_update": len(by_class["update"]),
             "n_covered": len(by_class["covered"]),
+            "n_monitor": len(by_class["monitor"]),
             "n_insufficient": len(by_class["insufficient_evidence"]),
             "n_proposals": len(proposals),
             "n_advice": len(advice_list),
@@ -466,9 +517,9 @@ def build_context(
         "findings_update": [_finding(r, titles) for r in by_class["update"][:TOP_FINDINGS]],
         "notices": notices,
         "charts": {
-            "top_gaps": charts.top_gaps_bar(gaps),
-            "scatter": charts.demand_coverage_scatter(classified),
-            "trends": charts.trend_lines(series),
+            "top_gaps": charts.top_gaps_bar(gaps) if with_charts else None,
+            "scatter": charts.demand_coverage_scatter(classified) if with_charts else None,
+            "trends": charts.trend_lines(series) if with_charts else None,
             "heatmap": heat_svg,
         },
         "heatmap_note": heat_note,

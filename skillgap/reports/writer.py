@@ -217,7 +217,7 @@ def _write_all(
     if "html" in chosen or "md" in chosen:
         listing = _listing(rel, scopes, chosen)
         for scope in [{}, *scopes]:
-            context = build_context(prepared, run_meta, scope)
+            context = build_context(prepared, run_meta, scope, with_charts="html" in chosen)
             suffix = f"-{scope_slug(scope)}" if scope else ""
             key = f":{scope_key(scope)}" if scope else ""
             if "html" in chosen:
