@@ -57,3 +57,37 @@ def esco_official(esco_official_data_dir: Path):
     from skillgap.taxonomies.store import load_taxonomy
 
     return load_taxonomy(settings=Settings(data_dir=esco_official_data_dir, taxonomy=None))
+
+
+@pytest.fixture(scope="session")
+def esco_builtin_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data dir holding the built-in default taxonomy, built here from the wheels that
+    `make setup` (`skillgap taxonomy build-default`) cached; skips when they are absent.
+    Never downloads. Treat it as read-only."""
+    import shutil
+
+    from skillgap.config import Settings
+    from skillgap.taxonomies.builtin import WHEELS, build_default, wheels_dir
+
+    cached = wheels_dir(Settings())
+    if not all((cached / w.filename).is_file() for w in WHEELS):
+        pytest.skip(
+            f"built-in taxonomy wheels not cached in {cached}: run `make setup` "
+            "(or `skillgap taxonomy build-default`) once while online"
+        )
+    d = tmp_path_factory.mktemp("esco-builtin") / "skillgap-data"
+    settings = Settings(data_dir=d, taxonomy=None)
+    wheels_dir(settings).mkdir(parents=True)
+    for w in WHEELS:
+        shutil.copy2(cached / w.filename, wheels_dir(settings) / w.filename)
+    build_default(settings)
+    return d
+
+
+@pytest.fixture(scope="session")
+def esco_builtin(esco_builtin_data_dir: Path):
+    """The built-in default Taxonomy (skills, groups; no occupations); do not mutate."""
+    from skillgap.config import Settings
+    from skillgap.taxonomies.store import load_taxonomy
+
+    return load_taxonomy("builtin", Settings(data_dir=esco_builtin_data_dir, taxonomy=None))
