@@ -120,11 +120,11 @@ class AnalysisParams(BaseModel):
     )
     proposal_max_skills: int = Field(8, ge=1, description="Largest bundle of a proposal.")
     proposal_min_similarity: float = Field(
-        0.1,
+        0.15,
         ge=0.0,
         le=1.0,
-        description="Similarity (ad Jaccard + ESCO group bonus) a skill needs to join a "
-        "proposal bundle.",
+        description="Similarity (ad overlap coefficient + ESCO group bonus) a skill needs "
+        "to join a proposal bundle.",
     )
     max_proposals: int = Field(20, ge=0, description="Cap on the number of proposals.")
 

@@ -4,11 +4,14 @@ Bundling rule (greedy, deterministic): take the 'develop' skill with the highest
 as the seed of a bundle; add the other unassigned 'develop' skills whose similarity to the
 bundle (the highest similarity to any member) is at least ``proposal_min_similarity``,
 best first, up to ``proposal_max_skills``; repeat with the next seed. Similarity of two
-skills = Jaccard of the ads mentioning them + 0.2 when ESCO files them in the same group
+skills = overlap of the ads mentioning them (shared ads / ads of the rarer skill: "of the
+ads asking for heat pumps, how many also ask for the other") + 0.2 when ESCO files them in
+the same group
 (capped at 1), counted only for pairs associated in ads (at least ``min_cooccurrence``
-shared ads and lift >= ``min_lift``). A bundle smaller than ``proposal_min_skills`` is padded with the most
-similar demanded skills of any classification (a credential teaching heat pumps also
-teaches the safety rules around them), and left small if nothing is similar enough.
+shared ads and lift >= ``min_lift``). A bundle smaller than ``proposal_min_skills`` is
+padded with the most similar demanded skills of any classification (a credential teaching
+heat pumps also teaches the safety rules around them), and left small if nothing is
+similar enough.
 """
 
 from __future__ import annotations
@@ -53,7 +56,8 @@ def _similarity(pairs: pd.DataFrame, info: SkillInfo, params: AnalysisParams) ->
         return pairs.assign(sim=pd.Series(dtype=float))
     pairs = pairs[(pairs["n_ab"] >= params.min_cooccurrence) & (pairs["lift"] >= params.min_lift)]
     shared = shared_group_pairs(pairs, info.skill_groups)
-    sim = np.minimum(1.0, pairs["jaccard"].to_numpy(float) + GROUP_BONUS * shared.to_numpy())
+    overlap = pairs["overlap"].to_numpy(float)
+    sim = np.minimum(1.0, overlap + GROUP_BONUS * shared.to_numpy())
     return pairs.assign(sim=sim)
 
 

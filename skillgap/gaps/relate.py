@@ -29,8 +29,12 @@ class CoOccurrence:
         self.totals = np.asarray(x.sum(axis=0)).ravel()
 
     def pairs(self, left: list[str] | pd.Index, right: list[str] | pd.Index) -> pd.DataFrame:
-        """Non-zero co-occurrences between two skill lists (a != b), with Jaccard and lift."""
-        cols = ["a", "b", "n_ab", "jaccard", "lift"]
+        """Non-zero co-occurrences between two skill lists (a != b).
+
+        jaccard = shared / union of ads; overlap = shared / ads of the rarer skill;
+        lift = observed shared ads / shared ads expected if the two were independent.
+        """
+        cols = ["a", "b", "n_ab", "jaccard", "overlap", "lift"]
         li = self.skills.get_indexer(pd.Index(left).unique())
         ri = self.skills.get_indexer(pd.Index(right).unique())
         li, ri = li[li >= 0], ri[ri >= 0]
@@ -47,6 +51,7 @@ class CoOccurrence:
                 "b": self.skills[b],
                 "n_ab": n_ab.astype(int),
                 "jaccard": n_ab / (na + nb - n_ab),
+                "overlap": n_ab / np.minimum(na, nb),
                 "lift": n_ab * self.n_docs / (na * nb),
             }
         )
