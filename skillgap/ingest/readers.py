@@ -107,7 +107,17 @@ def detect_encoding(path: Path, declared: str | None = None, sample_size: int = 
         except UnicodeDecodeError:
             pass
     from charset_normalizer import from_bytes
+    from charset_normalizer.md import mess_ratio
 
+    if b"\x00" not in head:
+        # Western European exports are mostly Windows-1252 / Latin-1; on short samples
+        # charset-normalizer often prefers a Baltic or DOS code page that decodes the
+        # same few accented bytes differently. Take cp1252 when it reads cleanly.
+        try:
+            if mess_ratio(head.decode("cp1252"), maximum_threshold=0.2) < 0.05:
+                return "cp1252"
+        except UnicodeDecodeError:
+            pass
     best = from_bytes(head).best()
     if best is None or (
         b"\x00" in head and "16" not in best.encoding and "32" not in best.encoding
