@@ -79,18 +79,15 @@ def import_(
     ),
 ) -> None:
     """Import an official ESCO CSV download as a snapshot and make it the active taxonomy."""
-    from datetime import UTC, datetime
+    from skillgap.taxonomies.store import import_bundle
 
-    from skillgap.taxonomies.store import import_taxonomy
-
-    started = datetime.now(UTC).isoformat(timespec="seconds")
     t0 = time.perf_counter()
     with _steps("import") as step:
-        tax = import_taxonomy(paths, language=language, version=version, progress=step)
-    if str(tax.manifest.get("imported_at", "")) < started:
-        verb = "already stored (same checksums), now active"
-    else:
+        tax, written = import_bundle(paths, language=language, version=version, progress=step)
+    if written:
         verb = f"imported in {time.perf_counter() - t0:.1f} s"
+    else:
+        verb = "already stored (same checksums), now active"
     _summary(tax, f"ESCO {tax.version} ({tax.language}): {verb}")
 
 

@@ -1,4 +1,5 @@
-"""Download the official ESCO CSV zips from the European Commission, then import them.
+"""Download the official ESCO CSV zips from the European Commission (then import them with
+:func:`skillgap.taxonomies.store.import_taxonomy`, as `skillgap taxonomy download` does).
 
 The EC publishes each version as a language zip and a language-independent relations zip
 under one folder. Files land in ``cache_dir/esco/v{version}/`` under their official names
@@ -19,7 +20,6 @@ from urllib.parse import quote
 
 from skillgap.config import Settings, get_settings
 from skillgap.errors import InputError, MissingDataError
-from skillgap.taxonomies.model import Taxonomy
 
 EC_BASE_URL = "https://ec.europa.eu/esco/download/"
 FILE_PATTERN = "ESCO dataset - v{version} - classification - {language} - csv.zip"
@@ -121,21 +121,3 @@ def download_bundle(
             tmp.unlink(missing_ok=True)
         out.append(target)
     return out
-
-
-def download_taxonomy(
-    version: str,
-    language: str,
-    settings: Settings | None = None,
-    *,
-    base_url: str = EC_BASE_URL,
-    progress: ByteProgress | None = None,
-    step: Callable[[str], None] | None = None,
-) -> Taxonomy:
-    """Download (or reuse) the official zips of ``version``/``language`` and import them."""
-    from skillgap.taxonomies.store import import_taxonomy
-
-    paths = download_bundle(version, language, settings, base_url=base_url, progress=progress)
-    return import_taxonomy(
-        paths, settings, language=language, version=version.lstrip("v"), progress=step
-    )

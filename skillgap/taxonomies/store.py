@@ -200,6 +200,19 @@ def import_taxonomy(
     :class:`InputError` and leaves every existing snapshot untouched. Importing files
     already stored (same checksums) only marks that snapshot as the latest.
     """
+    tax, _ = import_bundle(paths, settings, language=language, version=version, progress=progress)
+    return tax
+
+
+def import_bundle(
+    paths: list[Path] | list[str] | Path | str,
+    settings: Settings | None = None,
+    *,
+    language: str | None = None,
+    version: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[Taxonomy, bool]:
+    """:func:`import_taxonomy`, also saying whether a new snapshot was written."""
     from skillgap.taxonomies.esco_csv import bundle_snapshot_id, discover, read_bundle
 
     s = _settings(settings)
@@ -211,12 +224,12 @@ def import_taxonomy(
         if progress:
             progress(f"snapshot {sid} already stored: nothing to import")
         _write_text_atomic(s.taxonomies_dir / LATEST, sid + "\n")
-        return load_taxonomy(sid, s)
+        return load_taxonomy(sid, s), False
     tax = read_bundle(bundle, progress=progress)
     if progress:
         progress(f"writing snapshot {sid}")
-    save_snapshot(tax, s)
-    return tax
+    _, written = save_snapshot(tax, s)
+    return tax, written
 
 
 def _read_manifest(folder: Path) -> dict[str, Any]:
