@@ -309,3 +309,46 @@ def test_formats_constant_matches_the_flow_config() -> None:
     from skillgap.flows.analysis_config import REPORT_FORMATS
 
     assert set(FORMATS) == set(REPORT_FORMATS)
+
+
+# --- the analysis engineer's demo data, end to end through analyse() ---------------------------
+
+
+def test_report_of_the_demo_analysis_shows_the_planted_signals(tmp_path: Path) -> None:
+    demo = pytest.importorskip("skillgap.demo")
+    from skillgap.gaps import AnalysisParams, analyse
+
+    planted = demo.load_planted()
+    a = analyse(
+        demo.load_vacancies(),
+        demo.load_credentials(),
+        demo.load_truth_mentions(),
+        demo.demo_taxonomy(),
+        AnalysisParams(breakdowns=["sector", "region", "sector+region"]),
+    )
+    region = planted["proposal"]["regions"][0]
+    paths = write_reports(
+        a,
+        tmp_path / "demo",
+        run_meta={"run_id": "demo"},
+        variants=[f"region={region}"],
+        formats={"html", "md"},
+    )
+    html = _text(paths["html"])
+    summary = html[html.index('<section id="summary"') : html.index('<section id="charts"')]
+    develop = summary[summary.index("<h3>Develop</h3>") : summary.index("<h3>Update</h3>")]
+    assert any(f"Develop a credential for {s['label']}" in develop for s in planted["develop"])
+    for covered in planted["covered"]:
+        assert f"for {covered['label']}." not in develop
+    update = planted["update"][0]
+    assert f"to cover {update['label']}" in summary
+    advice = html[html.index('<section id="advice"') : html.index('<section id="evidence"')]
+    for item in planted["declining_skill"]:
+        assert item["label"] in advice
+    assert html.count("<svg ") == 4  # top gaps, scatter, trends, sector x region heatmap
+    variant = _text(paths[f"html:region={region}"])
+    proposals = variant[
+        variant.index('<section id="proposals"') : variant.index('<section id="advice"')
+    ]
+    assert '<article class="card"' in proposals
+    assert all(s["label"] in proposals for s in planted["develop"])

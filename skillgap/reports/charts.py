@@ -153,7 +153,11 @@ def demand_coverage_scatter(rows: Sequence[dict[str, Any]], *, annotate: int = 6
                 label=CLASS_LABEL[cls],
             )
         top = sorted(
-            (r for r in items if r.get("gap_score") is not None),
+            (
+                r
+                for r in items
+                if (r.get("gap_score") or 0) > 0 and r.get("classification") != "covered"
+            ),
             key=lambda r: (-r["gap_score"], str(r["label"])),
         )[:annotate]
         # Labels of nearby points would overprint each other; stagger them upwards in
@@ -163,7 +167,7 @@ def demand_coverage_scatter(rows: Sequence[dict[str, Any]], *, annotate: int = 6
             ax.annotate(
                 _short(r["label"], 28),
                 (100 * r["share"], r.get("best_coverage_score") or 0.0),
-                xytext=(6, 10 + 14 * (i % 4)),
+                xytext=(6, 10 + 13 * i),
                 textcoords="offset points",
                 fontsize=7.5,
                 arrowprops={"arrowstyle": "-", "color": "#888888", "lw": 0.6},
@@ -172,24 +176,29 @@ def demand_coverage_scatter(rows: Sequence[dict[str, Any]], *, annotate: int = 6
         ax.set_ylabel("best coverage score of a credential")
         ax.set_ylim(-0.05, 1.05)
         ax.set_xlim(left=0)
-        ax.legend(loc="upper right", frameon=False, fontsize=8)
+        # outside the axes: points at full coverage sit exactly where a legend would go
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
         return _to_svg(fig, "scatter", "Scatter plot of skill demand against credential coverage")
 
 
 def trend_lines(
-    series: dict[str, list[tuple[str, list[tuple[str, float]]]]],
+    series: dict[str, list[tuple[str, list[tuple[str, float, bool]]]]],
 ) -> str | None:
     """Small multiples of share over periods, one panel per group (emerging, declining).
 
-    ``series`` maps a panel title to ``[(skill label, [(period, share), ...]), ...]``.
-    Lines differ by colour *and* dash pattern so they stay apart in greyscale print.
+    ``series`` maps a panel title to ``[(skill label, [(period, share, sufficient), ...])]``.
+    Lines differ by colour *and* dash pattern so they stay apart in greyscale print;
+    periods below the minimum-evidence rule get hollow markers (drawn, but marked thin).
     """
     import matplotlib
 
-    panels = [(t, s) for t, s in series.items() if any(len(p) >= 2 for _, p in s)]
+    panels = [
+        (t, [(lab, pts) for lab, pts in lines if len(pts) >= 2]) for t, lines in series.items()
+    ]
+    panels = [(t, lines) for t, lines in panels if lines]
     if not panels:
         return None
-    periods = sorted({p for _, lines in panels for _, pts in lines for p, _ in pts})
+    periods = sorted({p for _, lines in panels for _, pts in lines for p, _, _ in pts})
     pos = {p: i for i, p in enumerate(periods)}
     with matplotlib.rc_context(_RC):
         fig = _figure(7.5, 3.4)
@@ -197,15 +206,25 @@ def trend_lines(
         for ax, (title, lines) in zip(axes, panels, strict=True):
             for i, (label, pts) in enumerate(lines):
                 pts = sorted(pts)
+                colour = OKABE_ITO[i % len(OKABE_ITO)]
+                xs = [pos[p] for p, _, _ in pts]
+                ys = [100 * v for _, v, _ in pts]
                 ax.plot(
-                    [pos[p] for p, _ in pts],
-                    [100 * v for _, v in pts],
-                    color=OKABE_ITO[i % len(OKABE_ITO)],
+                    xs,
+                    ys,
+                    color=colour,
                     linestyle=_LINESTYLES[i % len(_LINESTYLES)],
-                    marker="o",
-                    markersize=3,
                     label=_short(label, 30),
                 )
+                for x, y, (_, _, ok) in zip(xs, ys, pts, strict=True):
+                    ax.plot(
+                        [x],
+                        [y],
+                        marker="o",
+                        markersize=4,
+                        color=colour,
+                        markerfacecolor=colour if ok else "white",
+                    )
             ax.set_title(title)
             step = max(1, len(periods) // 6)
             ticks = list(range(0, len(periods), step))
@@ -244,7 +263,11 @@ def heatmap(
         ax = fig.add_subplot()
         ax.set_facecolor("#eeeeee")
         masked = np.ma.masked_invalid(grid)
-        im = ax.imshow(masked, cmap="cividis", vmin=0, vmax=1, aspect="auto")
+        # scale to the data (at least 0.1) so small differences between cells stay visible;
+        # the colour bar states the range and every cell prints its number
+        top = float(np.nanmax(grid)) if np.isfinite(grid).any() else 1.0
+        vmax = max(0.1, float(np.ceil(top * 10) / 10))
+        im = ax.imshow(masked, cmap="cividis", vmin=0, vmax=vmax, aspect="auto")
         for i in range(len(rows)):
             for j in range(len(cols)):
                 v = grid[i, j]
@@ -263,7 +286,7 @@ def heatmap(
                         ha="center",
                         va="center",
                         fontsize=8,
-                        color="white" if v < 0.55 else "black",
+                        color="white" if v < 0.55 * vmax else "black",
                     )
         ax.set_xticks(range(len(cols)), list(cols), rotation=30, ha="right")
         ax.set_yticks(range(len(rows)), list(rows))

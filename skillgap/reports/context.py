@@ -158,11 +158,21 @@ def _finding(row: dict[str, Any], titles: Mapping[str, str]) -> str:
     return f"{head}: {', '.join(bits)}."
 
 
+TrendPoint = tuple[str, float, bool]
+
+
 def _trend_series(
     demand: pd.DataFrame, trends: list[dict[str, Any]], scope: Scope
 ) -> tuple[
-    dict[str, list[tuple[str, list[tuple[str, float]]]]], list[dict[str, Any]], list[dict[str, Any]]
+    dict[str, list[tuple[str, list[TrendPoint]]]], list[dict[str, Any]], list[dict[str, Any]]
 ]:
+    """Share per period for the fastest-rising and fastest-falling skills of a scope.
+
+    The analysis only stores (cell, skill) rows with at least one mention, so a period
+    that has vacancies but no row for the skill is a measured zero, not a gap in the data;
+    it is filled in. Each point carries its ``sufficient`` flag so the chart can draw thin
+    evidence differently instead of hiding it.
+    """
     rising = [t for t in trends if t.get("status") in ("emerging", "new")]
     rising.sort(key=lambda t: (t.get("status") != "new", -(t.get("growth") or 0), str(t["label"])))
     falling = [t for t in trends if t.get("status") == "declining"]
@@ -171,16 +181,23 @@ def _trend_series(
     )
     rising, falling = rising[:TREND_LINES], falling[:TREND_LINES]
     cells = demand_cells(demand, scope, ["period"])
-    if len(cells):
-        cells = cells[cells["sufficient"].map(lambda v: bool(plain(v))).astype(bool)]
-    by_uri: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    periods = sorted({str(plain(p)) for p in cells["period"] if plain(p) is not None})
     wanted = {t["skill_uri"] for t in rising + falling}
-    for uri, period, share in zip(cells["skill_uri"], cells["period"], cells["share"], strict=True):
+    by_uri: dict[str, dict[str, TrendPoint]] = defaultdict(dict)
+    for uri, period, share, ok in zip(
+        cells["skill_uri"], cells["period"], cells["share"], cells["sufficient"], strict=True
+    ):
         if uri in wanted and plain(share) is not None and plain(period) is not None:
-            by_uri[uri].append((str(plain(period)), float(share)))
+            p = str(plain(period))
+            by_uri[uri][p] = (p, float(share), bool(plain(ok)))
+
+    def line(uri: str) -> list[TrendPoint]:
+        pts = by_uri.get(uri, {})
+        return [pts.get(p, (p, 0.0, False)) for p in periods] if pts else []
+
     series = {
-        "Emerging": [(t["label"], by_uri.get(t["skill_uri"], [])) for t in rising],
-        "Declining": [(t["label"], by_uri.get(t["skill_uri"], [])) for t in falling],
+        "Emerging": [(t["label"], line(t["skill_uri"])) for t in rising],
+        "Declining": [(t["label"], line(t["skill_uri"])) for t in falling],
     }
     return {k: v for k, v in series.items() if v}, rising, falling
 
@@ -405,6 +422,8 @@ def build_context(
     gaps = records(tables["gaps"])
     gaps.sort(key=lambda r: (-(r.get("gap_score") or -1), str(r.get("label"))))
     classified = [r for r in gaps if r.get("classification") != "insufficient_evidence"]
+    # what a reader can act on; covered skills are counted in the headline, not charted
+    open_gaps = [r for r in classified if r.get("classification") not in ("covered",)]
     by_class: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in gaps:
         by_class[str(r.get("classification"))].append(r)
@@ -464,8 +483,15 @@ def build_context(
     label_of.update(
         {r["skill_uri"]: r["label"] for r in top_demand if r["skill_uri"] not in label_of}
     )
-    order = [r["skill_uri"] for r in classified if r["skill_uri"] in ev_by_skill]
-    order += sorted(u for u in ev_by_skill if u not in order)
+    # evidence backs the claims: open gaps first, then skills named in update advice;
+    # only when there are none, the most demanded skills as examples of the data
+    advised = [str(u) for u in tables["update_advice"]["skill_uri"]]
+    order = list(dict.fromkeys(r["skill_uri"] for r in open_gaps))
+    order += [u for u in dict.fromkeys(advised) if u not in order]
+    order = [u for u in order if u in ev_by_skill]
+    if not order:
+        order = [r["skill_uri"] for r in top_demand if r["skill_uri"] in ev_by_skill]
+        order += sorted(u for u in ev_by_skill if u not in order)
     evidence = []
     for uri in order[:EVIDENCE_SKILLS]:
         snippets = sorted(
@@ -488,6 +514,16 @@ def build_context(
 
     rollup = records(tables["group_rollup"])
     rollup.sort(key=lambda r: (-(r.get("mean_gap_score") or 0), str(r.get("group_label"))))
+    # ESCO files some groups twice (skill hierarchy and ISCED field) under one label; the
+    # reader sees one row per label and numbers
+    seen_groups: set[tuple[Any, ...]] = set()
+    unique_rollup = []
+    for r in rollup:
+        key_g = tuple(r.get(c) for c in ("group_label", "n_skills", "n_develop", "n_update"))
+        if key_g not in seen_groups:
+            seen_groups.add(key_g)
+            unique_rollup.append(r)
+    rollup = unique_rollup
 
     scope_name = scope_title(scope)
     return {
@@ -517,7 +553,7 @@ def build_context(
         "findings_update": [_finding(r, titles) for r in by_class["update"][:TOP_FINDINGS]],
         "notices": notices,
         "charts": {
-            "top_gaps": charts.top_gaps_bar(gaps) if with_charts else None,
+            "top_gaps": charts.top_gaps_bar(open_gaps) if with_charts else None,
             "scatter": charts.demand_coverage_scatter(classified) if with_charts else None,
             "trends": charts.trend_lines(series) if with_charts else None,
             "heatmap": heat_svg,
@@ -525,8 +561,8 @@ def build_context(
         "heatmap_note": heat_note,
         "rising": rising,
         "falling": falling,
-        "top_gaps": classified[:TOP_GAPS],
-        "n_gaps_more": max(0, len(classified) - TOP_GAPS),
+        "top_gaps": open_gaps[:TOP_GAPS],
+        "n_gaps_more": max(0, len(open_gaps) - TOP_GAPS),
         "top_demand": top_demand[:15],
         "rollup": [r for r in rollup if (r.get("n_develop") or 0) + (r.get("n_update") or 0) > 0][
             :10
