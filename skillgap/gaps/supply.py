@@ -21,8 +21,12 @@ def coverage_table(supply: pd.DataFrame, credentials: pd.DataFrame, label_of) ->
             "credential_id": credentials["credential_id"],
             "credential_title": _col(credentials, "title"),
             "provider": _col(credentials, "provider"),
-            "eqf_level": pd.to_numeric(_col(credentials, "eqf_level"), errors="coerce"),
-            "workload_ects": pd.to_numeric(_col(credentials, "workload_ects"), errors="coerce"),
+            "eqf_level": pd.to_numeric(_col(credentials, "eqf_level"), errors="coerce").astype(
+                "float64"
+            ),
+            "workload_ects": pd.to_numeric(
+                _col(credentials, "workload_ects"), errors="coerce"
+            ).astype("float64"),
         }
     ).drop_duplicates("credential_id")
     cov = supply.merge(meta, on="credential_id", how="left")
@@ -81,9 +85,10 @@ def credential_completeness(credentials: pd.DataFrame) -> pd.DataFrame:
             out[present & invalid] = "invalid"
         return out
 
-    eqf = pd.to_numeric(_col(c, "eqf_level"), errors="coerce")
-    ects = pd.to_numeric(_col(c, "workload_ects"), errors="coerce")
-    hours = pd.to_numeric(_col(c, "workload_hours"), errors="coerce")
+    # plain float64 (NaN for missing): store frames arrive with nullable Int16/Float64
+    eqf = pd.to_numeric(_col(c, "eqf_level"), errors="coerce").astype("float64")
+    ects = pd.to_numeric(_col(c, "workload_ects"), errors="coerce").astype("float64")
+    hours = pd.to_numeric(_col(c, "workload_hours"), errors="coerce").astype("float64")
     workload_given = ects.notna() | hours.notna()
     workload_bad = (ects.fillna(1) <= 0) | (hours.fillna(1) <= 0)
     derived["learner_identification"] = np.full(n, "not_applicable", dtype=object)
