@@ -88,6 +88,14 @@ def growth(value: object, status: object = None) -> str:
     return f"×{float(v):.1f}"
 
 
+def pvalue(value: object) -> str:
+    """p-values as a reader expects them: "< 0.001" rather than 1.2e-06."""
+    v = plain(value)
+    if v is None:
+        return "–"
+    return "< 0.001" if float(v) < 0.001 else f"{float(v):.3f}"
+
+
 def highlight(snippet: object, matched: object) -> Markup:
     """The snippet with the matched phrase wrapped in ``<mark>``; everything else escaped.
 
@@ -454,6 +462,7 @@ def build_context(
 
     trend_rows = records(tables["trends"])
     series, rising, falling = _trend_series(prepared.tables["demand"], trend_rows, scope)
+    has_period_cells = bool(len(demand_cells(prepared.tables["demand"], scope, ["period"])))
     heat_svg, heat_note = _heatmap(prepared.tables, scope, with_charts)
 
     advice: dict[str, dict[str, Any]] = {}
@@ -561,6 +570,8 @@ def build_context(
         "heatmap_note": heat_note,
         "rising": rising,
         "falling": falling,
+        "has_period_cells": has_period_cells,
+        "period_breakdown": "+".join([*scope, "period"]),
         "top_gaps": open_gaps[:TOP_GAPS],
         "n_gaps_more": max(0, len(open_gaps) - TOP_GAPS),
         "top_demand": top_demand[:15],

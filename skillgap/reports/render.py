@@ -28,7 +28,12 @@ def _env() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(
-        pct=ctx.pct, num=ctx.num, score=ctx.score, growth=ctx.growth, flags=ctx.flag_list
+        pct=ctx.pct,
+        num=ctx.num,
+        score=ctx.score,
+        growth=ctx.growth,
+        pvalue=ctx.pvalue,
+        flags=ctx.flag_list,
     )
     return env
 
