@@ -126,9 +126,15 @@ def test_zips_and_extracted_folder_give_one_snapshot(tmp_path: Path, esco_offici
     for z in shared_path("esco", "v1.1.1").glob("*.zip"):
         with zipfile.ZipFile(z) as zf:
             zf.extractall(extracted / z.stem)
-    tax = read_esco_bundle([extracted], version="1.1.1")
-    assert tax.snapshot_id == esco_official.snapshot_id
-    assert tax.counts() == esco_official.counts()
+    from skillgap.taxonomies.esco_csv import bundle_snapshot_id, discover
+
+    bundle = discover([extracted], version="1.1.1")
+    assert sorted(bundle.files) == sorted(
+        n.split("_")[0].removesuffix(".csv") for n in esco_official.manifest["checksums"]
+    )
+    assert bundle.file_naming == "v1.1"
+    # Same CSV bytes whether zipped or not: one snapshot id, so a no-op re-import.
+    assert bundle_snapshot_id(bundle) == esco_official.snapshot_id
 
 
 def _v12_with_v111_skills(tmp_path: Path) -> Path:
@@ -171,18 +177,31 @@ def test_v12_partial_without_skills_is_refused(tmp_path: Path) -> None:
         read_esco_bundle([shared_path("esco", "v1.2.0-partial")])
 
 
-def test_reimport_is_noop_and_last_import_wins(tmp_path: Path) -> None:
+def test_full_reimport_is_a_noop(esco_official_data_dir: Path, esco_official) -> None:
+    from skillgap.taxonomies.store import import_bundle
+
+    settings = Settings(data_dir=esco_official_data_dir, taxonomy=None)
+    folder = Path(esco_official.manifest["path"])
+    before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    tax, written = import_bundle([shared_path("esco", "v1.1.1")], settings)
+    assert written is False
+    assert tax.snapshot_id == esco_official.snapshot_id
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == before
+
+
+def test_last_import_wins_and_config_pins(tmp_path: Path) -> None:
+    from tests.test_taxonomy_bad_input import SKILLS_HEADER, _skill, mini_bundle, write_csv
+
     settings = Settings(data_dir=tmp_path / "d", taxonomy=None)
-    v111 = shared_path("esco", "v1.1.1")
-    first = import_taxonomy([v111], settings)
-    folder = Path(load_taxonomy(settings=settings).manifest["path"])
-    stamp = (folder / "skills.parquet").stat().st_mtime_ns
-    mix = import_taxonomy([_v12_with_v111_skills(tmp_path)], settings, version="1.2.0")
-    assert load_taxonomy(settings=settings).snapshot_id == mix.snapshot_id
-    again = import_taxonomy([v111], settings)
+    a = mini_bundle(tmp_path / "a")
+    b = mini_bundle(tmp_path / "b")
+    write_csv(b / "skills_en.csv", SKILLS_HEADER, [_skill(7, "other")])
+    first = import_taxonomy([a], settings, version="1.1.1")
+    second = import_taxonomy([b], settings, version="1.2.0")
+    assert load_taxonomy(settings=settings).snapshot_id == second.snapshot_id
+    again = import_taxonomy([a], settings, version="1.1.1")  # no-op, but now the latest
     assert again.snapshot_id == first.snapshot_id
-    assert (folder / "skills.parquet").stat().st_mtime_ns == stamp
     assert load_taxonomy(settings=settings).snapshot_id == first.snapshot_id
     assert [m["active"] for m in list_snapshots(settings)].count(True) == 1
-    pinned = Settings(data_dir=tmp_path / "d", taxonomy=mix.snapshot_id)
-    assert load_taxonomy(settings=pinned).snapshot_id == mix.snapshot_id
+    pinned = Settings(data_dir=tmp_path / "d", taxonomy=second.snapshot_id)
+    assert load_taxonomy(settings=pinned).snapshot_id == second.snapshot_id
