@@ -37,6 +37,7 @@ def _atomic_write(path: Path, write) -> None:
     os.close(fd)
     try:
         write(Path(tmp))
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; these files are committed and shared
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -215,7 +216,7 @@ def _credentials(g: _Gen) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     return creds, truth
 
 
-def _planted(creds: list[dict[str, Any]]) -> dict[str, Any]:
+def _planted(creds: list[dict[str, Any]], seed: int, n_vacancies: int) -> dict[str, Any]:
     sk = {s.key: s for s in C.SKILLS}
 
     def ids(theme_title: str) -> list[str]:
@@ -227,11 +228,14 @@ def _planted(creds: list[dict[str, Any]]) -> dict[str, Any]:
     covered = ["insulation", "welding", "first_aid", "sql", "cloud", "machine_maintenance"]
     return {
         "description": "Signals planted in the demo data; see PLANTED.md.",
+        "seed": seed,
+        "n_vacancies": n_vacancies,
         "develop": [
             {
                 "skill_uri": sk[k].uri,
                 "label": sk[k].label,
                 "scopes": ["region=NL33", "sector=F;region=NL33"],
+                "trend_scope": "sector=F;region=NL33",
                 "trend": ["emerging", "new"],
             }
             for k in develop
@@ -252,6 +256,7 @@ def _planted(creds: list[dict[str, Any]]) -> dict[str, Any]:
                 "label": sk["python"].label,
                 "scopes": ["sector=J"],
                 "credential_ids": ids(data.title),
+                "digital": True,
             }
         ],
         "covered": [
@@ -277,7 +282,7 @@ def generate(
     vac, vac_truth = _vacancies(g, n_vacancies)
     creds, cred_truth = _credentials(g)
     truth = pd.DataFrame(vac_truth + cred_truth)
-    planted = _planted(creds)
+    planted = _planted(creds, seed, n_vacancies)
     paths = {
         "vacancies": out_dir / "vacancies.csv",
         "credentials": out_dir / "credentials.jsonl",
