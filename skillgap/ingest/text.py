@@ -18,8 +18,6 @@ import unicodedata
 import ftfy
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-_WS = re.compile(r"[ \t\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
-_NL = re.compile(r"\s*\n\s*(?:\n\s*)+")
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 _BLOCK_TAGS = re.compile(r"<\s*(?:br|/p|/div|/li|/h[1-6]|/tr)\s*/?>", re.IGNORECASE)
 _LI = re.compile(r"<\s*li[^>]*>", re.IGNORECASE)
@@ -61,11 +59,21 @@ def clean_text(value: object) -> str:
             text = ftfy.fix_text(text, normalization="NFC")
         else:
             text = unicodedata.normalize("NFC", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _WS.sub(" ", text)
-    text = _NL.sub("\n\n", text)
-    lines = [line.strip() for line in text.split("\n")]
-    return "\n".join(lines).strip()
+    # str.split() is the fast way to collapse Unicode whitespace; keep line structure and
+    # at most one blank line between paragraphs.
+    out: list[str] = []
+    blank = False
+    for line in text.splitlines():
+        line = " ".join(line.split())
+        if line:
+            out.append(line)
+            blank = False
+        elif out and not blank:
+            out.append("")
+            blank = True
+    if out and out[-1] == "":
+        out.pop()
+    return "\n".join(out)
 
 
 def clean_line(value: object) -> str:
@@ -142,7 +150,7 @@ def _langid_model() -> tuple:
     return _langid
 
 
-def detect_language(text: str, *, max_chars: int = 300) -> str | None:
+def detect_language(text: str, *, max_chars: int = 200) -> str | None:
     """ISO 639-1 code of ``text`` (langid's model), or None when there is too little text.
 
     Only the first ``max_chars`` characters are classified: a job ad's language is clear
