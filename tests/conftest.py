@@ -80,7 +80,13 @@ def esco_builtin_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     wheels_dir(settings).mkdir(parents=True)
     for w in WHEELS:
         shutil.copy2(cached / w.filename, wheels_dir(settings) / w.filename)
-    build_default(settings)
+
+    def no_network(*_args, **_kwargs):
+        raise AssertionError("the built-in build must not run pip once its wheels are cached")
+
+    with pytest.MonkeyPatch.context() as mp:  # proves the build is offline after set-up
+        mp.setattr("skillgap.taxonomies.builtin.subprocess.run", no_network)
+        build_default(settings)
     return d
 
 

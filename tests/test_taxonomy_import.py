@@ -54,7 +54,14 @@ def test_official_v111_manifest(esco_official) -> None:
         "d20071099e1a0146313ca0a071cc2a132ed9b091349c1ca538b67d6e5643779f"
     )
     assert m["counts"]["skills"] == 13_896
-    assert {s["path"] for s in m["sources"]} == {str(shared_path("esco", "v1.1.1").resolve())}
+    assert m["given_paths"] == [str(shared_path("esco", "v1.1.1").resolve())]
+    md5 = {Path(s["path"]).name: s["md5"] for s in m["sources"]}
+    # The MD5s the EC publishes for its v1.1.1 downloads (see ../shared SOURCES.md).
+    assert md5 == {
+        "ESCO dataset - v1.1.1 - classification - en - csv.zip": "bb2f89a9efae25d2216748c86d1cb413",
+        "ESCO dataset - v1.1.1 - classification -  - csv.zip": "7b580b5cbf9efde2f8a904cff14c71c0",
+    }
+    assert sum(len(s["files"]) for s in m["sources"]) == 17
 
 
 def test_skill_record_and_labels(esco_official) -> None:

@@ -209,7 +209,7 @@ def info(
     console.print(f"imported {m.get('imported_at')}  file naming {m.get('file_naming')}")
     for src in m.get("sources", []):
         where = src.get("package") or src.get("path")
-        console.print(f"  source: {where}  sha256 {str(src.get('sha256') or '-')[:16]}")
+        console.print(f"  source: {where}  sha256 {str(src.get('sha256') or '-')[:16]}...")
     if m.get("missing_files"):
         console.print(f"  files absent from the bundle: {', '.join(m['missing_files'])}")
     for k, v in (m.get("dangling") or {}).items():

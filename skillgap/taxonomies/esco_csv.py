@@ -143,12 +143,14 @@ class Bundle:
         return "v1.2" if any(f.language for f in rel) else "v1.1"
 
 
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
+def _file_digests(path: Path) -> dict[str, Any]:
+    """Size, SHA-256 and MD5 of a source file (the EC publishes MD5s of its zips)."""
+    sha, md5 = hashlib.sha256(), hashlib.md5(usedforsecurity=False)
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+            sha.update(chunk)
+            md5.update(chunk)
+    return {"bytes": path.stat().st_size, "sha256": sha.hexdigest(), "md5": md5.hexdigest()}
 
 
 def _classify(name: str) -> tuple[str, str | None] | None:
@@ -684,15 +686,15 @@ def read_bundle(bundle: Bundle, *, progress: Progress | None = None) -> Taxonomy
         "esco_version": bundle.version,
         "language": bundle.language,
         "file_naming": bundle.file_naming,
+        "given_paths": [str(p.resolve()) for p in bundle.origins],
+        # One entry per file read from disk (a zip or a CSV), with the ESCO files it held.
         "sources": [
             {
-                "path": str(p.resolve()),
-                "sha256": _sha256_file(p) if p.is_file() else None,
-                "files": sorted(
-                    f.name for f in bundle.files.values() if f.origin == p or p in f.origin.parents
-                ),
+                "path": str(disk.resolve()),
+                **_file_digests(disk),
+                "files": sorted(f.name for f in bundle.files.values() if f.origin == disk),
             }
-            for p in bundle.origins
+            for disk in sorted({f.origin for f in bundle.files.values()})
         ],
         "checksums": checksums,
         "counts": tax.counts(),
