@@ -88,6 +88,7 @@ def main(argv: list[str] | None = None) -> dict[str, dict]:
     ap.add_argument("--only", default=None, help="comma list of features to keep (ablation)")
     ap.add_argument("--weights", default=None, help="feat=w,... overrides of fusion weights")
     ap.add_argument("--defaults", action="store_true", help="built-in fusion, not fusion.json")
+    ap.add_argument("--exact", action="store_true", help="score every skill on every view")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = ap.parse_args(argv)
     splits = list(SPLITS) if args.split == "all" else [args.split]
@@ -136,7 +137,7 @@ def main(argv: list[str] | None = None) -> dict[str, dict]:
     for sp in splits:
         q = load_dev_queries(sp)
         nq += len(q)
-        scores = mapper.score_matrix([s for s, _ in q])
+        scores = mapper.score_matrix([s for s, _ in q], exact=args.exact)
         rows.append((sp, evaluate_scores(scores, mapper.index.labels, [g for _, g in q])))
     elapsed = time.perf_counter() - t1
     if len(rows) > 1:
@@ -145,7 +146,8 @@ def main(argv: list[str] | None = None) -> dict[str, dict]:
     weights = ",".join(f"{k}={v:g}" for k, v in mapper.fusion.weights.items() if v)
     config = (
         f"model={mapper.model_id} taxonomy={mapper.index.taxonomy_key} "
-        f"fusion=[{mapper.fusion.source}] weights={weights}"
+        f"fusion=[{mapper.fusion.source}] weights={weights} "
+        f"scoring={'exact' if args.exact else 'two-stage'}"
     )
     print_table(rows, config)
     print(f"index load {load_s:.1f}s; scored {nq} queries in {elapsed:.1f}s")

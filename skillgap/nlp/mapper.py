@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from skillgap.taxonomies.model import Taxonomy
 
 MAX_UNITS_PER_QUERY = 48
+SHORTLIST = 150  # skills per query that get exact features in the two-stage path
 _UNIT_BATCH = 96  # units scored against the label matrix at once (bounds memory)
 _MEMO_SIZE = 50_000
 _F = {name: i for i, name in enumerate(FEATURES)}
@@ -210,7 +211,7 @@ class SkillMapper:
             tfv[start:stop] = idx.max_per_skill(np.ascontiguousarray(t))
         return sem, desc.astype(np.float32), tfv
 
-    def _score(self, texts: Sequence[str], lang: str) -> _Scored:
+    def _prepare(self, texts: Sequence[str], lang: str):
         units = [self._units_of(t, lang) for t in texts]
         flat: list[str] = []
         pos: dict[str, int] = {}
@@ -223,7 +224,67 @@ class SkillMapper:
                     flat.append(u)
                 rows.append(pos[u])
             unit_rows.append(rows)
-        emb = self._encode_units(flat)
+        return units, flat, unit_rows, self._encode_units(flat)
+
+    def _score(self, texts: Sequence[str], lang: str, exact: bool = False) -> _Scored:
+        """Fused scores for a batch of queries.
+
+        ``exact`` scores every skill on every view. The default two-stage path first
+        shortlists ``SHORTLIST`` skills per query from cheap views (label centroid and
+        description cosines, over 14k rows instead of 110k label rows, plus every lexical
+        hit), then computes the exact features for the shortlist only; skills outside it
+        keep a low score ordered by the cheap view, so a full ranking still exists.
+        """
+        if exact:
+            return self._score_exact(texts, lang)
+        idx = self.index
+        units, flat, unit_rows, emb = self._prepare(texts, lang)
+        n = idx.size
+        desc = emb @ idx.desc_emb.T  # (U, N)
+        cheap = np.maximum(emb @ idx.centroid_emb.T, desc)
+        q_tfidf = self._tfidf_units(flat)
+        feats = np.zeros((len(texts), n, len(FEATURES)), dtype=np.float32)
+        logits = np.empty((len(texts), n), dtype=np.float32)
+        lexical: list[dict[int, str]] = []
+        offsets = idx.label_offsets
+        for q, rows in enumerate(unit_rows):
+            whole, parts = rows[0], rows[1:] or rows[:1]
+            lex = idx.lexical_matches(texts[q])
+            lexical.append(lex)
+            stage1 = cheap[rows].max(axis=0)
+            k = min(SHORTLIST, n)
+            short = np.argpartition(-stage1, k - 1)[:k]
+            if lex:
+                short = np.union1d(short, np.fromiter(lex, dtype=np.int64))
+            short = np.sort(short)
+            starts, stops = offsets[short], offsets[short + 1]
+            lab_rows = np.concatenate([np.arange(a, b) for a, b in zip(starts, stops, strict=True)])
+            seg = np.concatenate([[0], np.cumsum(stops - starts)[:-1]])
+            sem = np.maximum.reduceat(emb[rows] @ idx.label_emb[lab_rows].T, seg, axis=1)
+            tf = (q_tfidf[rows] @ idx.tfidf_labels[lab_rows].T).toarray()
+            tfv = np.maximum.reduceat(tf, seg, axis=1)
+            f = feats[q]
+            f[short, _F["sem_whole"]] = sem[0]
+            f[short, _F["sem_part"]] = sem[1:].max(axis=0) if len(rows) > 1 else sem[0]
+            f[short, _F["desc_whole"]] = desc[whole, short]
+            f[short, _F["desc_part"]] = desc[parts][:, short].max(axis=0)
+            f[short, _F["tfidf_whole"]] = tfv[0]
+            f[short, _F["tfidf_part"]] = tfv[1:].max(axis=0) if len(rows) > 1 else tfv[0]
+            if lex:
+                f[list(lex), _F["lexical"]] = 1.0
+            f[short, _F["prior"]] = idx.prior[short]
+            row = stage1 - 100.0  # outside the shortlist: below it, in cheap-view order
+            row[short] = self.fusion.logit(f[short])
+            logits[q] = row
+        return _Scored(logits, feats, units, unit_rows, emb, lexical)
+
+    def _tfidf_units(self, strings: list[str]) -> Any:
+        from sklearn.preprocessing import normalize
+
+        return normalize(self.index.tfidf.transform(strings).astype(np.float32)).tocsr()
+
+    def _score_exact(self, texts: Sequence[str], lang: str) -> _Scored:
+        units, flat, unit_rows, emb = self._prepare(texts, lang)
         sem, desc, tfv = self._unit_view_scores(emb, flat)
         n = self.index.size
         feats = np.zeros((len(texts), n, len(FEATURES)), dtype=np.float32)
@@ -244,19 +305,21 @@ class SkillMapper:
         logits = self.fusion.logit(feats)
         return _Scored(logits, feats, units, unit_rows, emb, lexical)
 
-    def score_matrix(self, texts: Sequence[str], lang: str | None = None) -> np.ndarray:
+    def score_matrix(
+        self, texts: Sequence[str], lang: str | None = None, exact: bool = False
+    ) -> np.ndarray:
         """(len(texts), n_skills) fused scores: the full ranking, for evaluation."""
         lang = lang or self.taxonomy.language or "en"
         out = np.zeros((len(texts), self.index.size), dtype=np.float32)
         for start in range(0, len(texts), 32):
             chunk = [clean_text(t) for t in texts[start : start + 32]]
-            out[start : start + len(chunk)] = self._score(chunk, lang).logits
+            out[start : start + len(chunk)] = self._score(chunk, lang, exact).logits
         return out
 
     def features(self, texts: Sequence[str], lang: str | None = None) -> np.ndarray:
-        """(len(texts), n_skills, len(FEATURES)) raw features: what fusion is fitted on."""
+        """(len(texts), n_skills, len(FEATURES)) exact features: what fusion is fitted on."""
         lang = lang or self.taxonomy.language or "en"
-        return self._score([clean_text(t) for t in texts], lang).feats
+        return self._score([clean_text(t) for t in texts], lang, exact=True).feats
 
     # Explanation ---------------------------------------------------------------
     def _hit(self, sc: _Scored, q: int, skill: int, score: float) -> SkillHit:
