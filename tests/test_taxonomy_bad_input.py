@@ -229,7 +229,9 @@ def test_wrong_language_suffix(stored, tmp_path: Path) -> None:
 
 
 def test_language_option_disagrees(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match=r"(skills|occupations)_en\.csv: wrong language suffix '_en'.*'_de'"):
+    with pytest.raises(
+        InputError, match=r"(skills|occupations)_en\.csv: wrong language suffix '_en'.*'_de'"
+    ):
         read_esco_bundle([mini_bundle(tmp_path / "b")], language="de")
 
 
@@ -249,7 +251,9 @@ def test_duplicate_uris(stored, tmp_path: Path) -> None:
 def test_same_file_twice(tmp_path: Path) -> None:
     a = mini_bundle(tmp_path / "a")
     b = mini_bundle(tmp_path / "b")
-    with pytest.raises(InputError, match=r"b/(skills|occupations)_en\.csv: \w+ is given twice \(also .*a/"):
+    with pytest.raises(
+        InputError, match=r"b/(skills|occupations)_en\.csv: \w+ is given twice \(also .*a/"
+    ):
         read_esco_bundle([a, b])
 
 
@@ -296,3 +300,11 @@ def test_interrupted_write_leaves_no_snapshot(stored, tmp_path: Path, monkeypatc
     with pytest.raises(OSError, match="disk full"):
         store.import_taxonomy([folder], settings, version="1.1.1")
     _assert_untouched(settings, before)
+
+
+def test_version_from_folder_name_and_language(tmp_path: Path) -> None:
+    from skillgap.taxonomies.esco_csv import discover
+
+    bundle = discover([mini_bundle(tmp_path / "esco" / "v1.2.0-mine", lang="fr")])
+    assert (bundle.version, bundle.language) == ("1.2.0", "fr")
+    assert discover([tmp_path / "esco"]).version == "unknown"

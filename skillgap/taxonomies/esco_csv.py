@@ -90,7 +90,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 _NAME_RE = re.compile(r"^(?P<stem>[A-Za-z]+?)(?:_(?P<lang>[A-Za-z]{2,3}(?:-[A-Za-z]+)?))?\.csv$")
-_VERSION_RE = re.compile(r"v(\d+\.\d+(?:\.\d+)?)")
+_VERSION_RE = re.compile(r"(?:^|[^A-Za-z0-9])v(\d+\.\d+(?:\.\d+)?)(?![\d.]*\d)")
 
 Progress = Callable[[str], None]
 
@@ -265,17 +265,15 @@ def discover(
                 f"'_{bundle_lang}' (from {reference}); pass files of one language only"
             )
 
-    versions: set[str] = set()
-    for origin in origins:
-        for part in (*origin.parts[-3:],):
-            m = _VERSION_RE.search(part)
-            if m:
-                versions.add(m.group(1))
-                break
-    for src in files.values():
-        m = _VERSION_RE.search(src.origin.name)
-        if m:
-            versions.add(m.group(1))
+    # The version is in the official zip names; failing that, in the folder names
+    # (".../esco/v1.2.0-partial/"), nearest first.
+    versions = {m.group(1) for f in files.values() if (m := _VERSION_RE.search(f.origin.name))}
+    if not versions:
+        for origin in origins:
+            for part in reversed(origin.parts[-3:]):
+                if m := _VERSION_RE.search(part):
+                    versions.add(m.group(1))
+                    break
     if version:
         esco_version = version.lstrip("v")
     elif len(versions) > 1:
