@@ -134,6 +134,24 @@ def test_generic_catalogue_with_invalid_elements(tmp_path: Path, store: Store) -
     assert c2["elem_country"] == "missing" and c2["elem_learning_outcomes"] == "present"
 
 
+def test_excel_catalogue_with_generic_profile(tmp_path: Path, store: Store) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["credential_id", "title", "provider", "learning_outcomes", "workload_hours"])
+    ws.append(["x1", "Welding basics", "Trade School", "Weld steel plates; Read drawings", 30])
+    ws.append([None, None, None, None, None])  # blank rows are not records
+    ws.append(["x2", "Forklift safety", "Trade School", "Operate a forklift safely", "PT8H"])
+    f = tmp_path / "catalogue.xlsx"
+    wb.save(f)
+    rep = ingest_credentials(f, store, profile="generic")
+    assert (rep.read, rep.stored) == (2, 2)
+    df = store.read("credentials").set_index("credential_id")
+    assert list(df.loc["x1", "learning_outcomes"]) == ["Weld steel plates", "Read drawings"]
+    assert df.loc["x2", "workload_hours"] == 8.0
+
+
 def test_check_elements_rules() -> None:
     ok = {
         "title": "t",

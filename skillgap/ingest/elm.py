@@ -81,7 +81,8 @@ def iter_credentials(doc: Any, source_name: str) -> Iterator[tuple[str, dict[str
         else:
             raise InputError(
                 f"{source_name} {label}: not a European Learning Model (EDC) or Open Badges 3.0 "
-                f"credential (type {types or 'missing'})"
+                f"credential (type {types or 'missing'}); for a catalogue in JSON give a "
+                "profile, e.g. --profile generic"
             )
 
 
