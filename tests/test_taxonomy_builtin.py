@@ -162,3 +162,19 @@ def test_official_import_preferred_over_builtin(tmp_path: Path) -> None:
         load_taxonomy("esco-", settings)
     with pytest.raises(MissingDataError, match=r"no taxonomy snapshot 'nope'.*available"):
         load_taxonomy("nope", settings)
+
+
+def test_configured_snapshot_and_forced_replace(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "d", taxonomy=None)
+    save_snapshot(_tiny("builtin", "builtin-a"), settings, set_latest=False)
+    with pytest.raises(MissingDataError, match=r"configured taxonomy .* 'gone'"):
+        load_taxonomy(settings=Settings(data_dir=tmp_path / "d", taxonomy="gone"))
+    changed = _tiny("builtin", "builtin-a")
+    changed.skills.loc[0, "preferred_label"] = "rebuilt"
+    _, written = save_snapshot(changed, settings, set_latest=False)
+    assert written is False  # same id: a no-op ...
+    assert load_taxonomy("builtin-a", settings).skills["preferred_label"].iloc[0] == "builtin-a"
+    _, written = save_snapshot(changed, settings, set_latest=False, replace=True)
+    assert written is True  # ... unless forced
+    assert load_taxonomy("builtin-a", settings).skills["preferred_label"].iloc[0] == "rebuilt"
+    assert not [p for p in settings.taxonomies_dir.iterdir() if p.name.startswith(".")]

@@ -169,14 +169,17 @@ def save_snapshot(
             for f in tmp.iterdir():
                 f.chmod(0o644)
             tmp.chmod(0o755)
-            old = None
-            if final.exists():  # forced rebuild, or a leftover that never completed
-                old = root / f".{sid}.old-{os.getpid()}"
-                os.replace(final, old)
-            os.replace(tmp, final)
-            if old is not None:
-                shutil.rmtree(old, ignore_errors=True)
-            written = True
+            # Unless another process stored the same snapshot meanwhile (same id, same
+            # data: keep theirs), swap the new folder in.
+            if replace or not (final / MANIFEST).is_file():
+                old = None
+                if final.exists():  # forced rebuild, or a leftover that never completed
+                    old = root / f".{sid}.old-{os.getpid()}"
+                    os.replace(final, old)
+                os.replace(tmp, final)
+                if old is not None:
+                    shutil.rmtree(old, ignore_errors=True)
+                written = True
         finally:
             if tmp.exists():
                 shutil.rmtree(tmp, ignore_errors=True)
@@ -324,7 +327,15 @@ def load_taxonomy(snapshot: str | None = None, settings: Settings | None = None)
     sid = snapshot or _active_id(s, list_snapshots(s))
     if sid is None:
         raise MissingDataError(f"no ESCO taxonomy in {s.taxonomies_dir}: {NO_TAXONOMY_HINT}")
-    folder = _resolve(sid, s)
+    try:
+        folder = _resolve(sid, s)
+    except MissingDataError as exc:
+        if snapshot is None and s.taxonomy:
+            raise MissingDataError(
+                f"the configured taxonomy (SKILLGAP_TAXONOMY or `taxonomy` in the config "
+                f"file) is unusable: {exc}"
+            ) from None
+        raise
     manifest = _read_manifest(folder)
     tables: dict[str, pd.DataFrame] = {}
     for name in TABLE_COLUMNS:
