@@ -174,6 +174,13 @@ def test_duplicate_ids_and_exact_duplicates(tmp_path: Path, store: Store) -> Non
     dups = store.read("duplicates").set_index("doc_id")
     assert dups.loc["v77", "kept_id"] == "v3" and dups.loc["v77", "kind"] == "exact"
     assert dups.loc["v1", "kept_id"] == "v1"
+    reason = store.read("quarantine")["reason"].iloc[0]
+    assert reason == "duplicate id 'v2' with different content (first seen in line 3)"
+    # A later file reusing an id with new content: quarantined, naming the first batch.
+    later = _write_csv(tmp_path / "later.csv", [dict(rows[0], text=OTHER + " Now remote.")])
+    rep2 = ingest_vacancies(later, "generic", store)
+    assert rep2.quarantined == 1
+    assert f"first seen in batch {rep.batch_id}" in store.read("quarantine")["reason"].iloc[-1]
 
 
 def test_near_duplicates_within_batch_and_against_store(tmp_path: Path, store: Store) -> None:

@@ -269,6 +269,13 @@ def _existing(store: Store, table: str, key: str, values: list[str], cols: str) 
     return {r[0]: r[1:] for r in rows}
 
 
+def _where(batch_id: str | None, batch: _Batch) -> str:
+    """Where a stored record came from, for a quarantine reason."""
+    if batch_id == batch.report.batch_id:
+        return "an earlier part of this file"
+    return f"batch {batch_id}" if batch_id else "the store"
+
+
 def _field(data: dict[str, Any], cols: list[str], nulls: set[str], sep: str) -> Any:
     """Value of a contract field: one column as is, several joined with ``sep``."""
     if not cols:
@@ -464,10 +471,10 @@ def _vacancy_chunk(
 
     ids = list({r["vacancy_id"] for _, r in rows})
     hashes = list({r["content_hash"] for _, r in rows})
-    stored_ids = _existing(store, "vacancies", "vacancy_id", ids, "content_hash")
+    stored_ids = _existing(store, "vacancies", "vacancy_id", ids, "content_hash, batch_id")
     stored_hashes = _existing(store, "vacancies", "content_hash", hashes, "vacancy_id")
     seen_ids: dict[str, tuple[str, str]] = {
-        k: (v[0], "an earlier batch") for k, v in stored_ids.items()
+        k: (v[0], _where(v[1], batch)) for k, v in stored_ids.items()
     }
     seen_hashes: dict[str, str] = {k: v[0] for k, v in stored_hashes.items()}
     keep: list[dict[str, Any]] = []
@@ -748,8 +755,10 @@ def _credential_chunk(chunk: list[ParsedCredential | BadRecord], batch: _Batch) 
     ids = list({c.row["credential_id"] for c in good})
     hashes = list({c.row["content_hash"] for c in good})
     seen_ids = {
-        k: (v[0], "an earlier batch")
-        for k, v in _existing(store, "credentials", "credential_id", ids, "content_hash").items()
+        k: (v[0], _where(v[1], batch))
+        for k, v in _existing(
+            store, "credentials", "credential_id", ids, "content_hash, batch_id"
+        ).items()
     }
     seen_hashes = {
         k: v[0]
