@@ -290,15 +290,15 @@ def _field(data: dict[str, Any], cols: list[str], nulls: set[str], sep: str) -> 
 def _plain(value: Any) -> Any:
     """Language maps ({"en": "..."}) found in JSON exports become their (English) text."""
     if isinstance(value, dict):
-        from skillgap.ingest.elm import _lang
+        from skillgap.ingest.elm import lang_text
 
-        return _lang(value)
+        return lang_text(value)
     return value
 
 
 def _language(value: Any, text: str) -> str | None:
     if not is_blank(value):
-        s = str(value).strip().lower()
+        s = re.split(r"[-_]", str(value).strip().lower())[0]  # en-GB -> en
         s = _LANG_NAMES.get(s, s)
         return s[:2] if len(s) == 3 and s.isalpha() else s
     return detect_language(text)

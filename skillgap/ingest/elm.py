@@ -103,22 +103,22 @@ def _get(obj: Any, *path: str) -> Any:
     return obj
 
 
-def _lang(value: Any, prefer: str = "en") -> str | None:
+def lang_text(value: Any, prefer: str = "en") -> str | None:
     """Text of a language map ({"en": "..."}), a list of them, or a plain string."""
     if value is None:
         return None
     if isinstance(value, str):
         return value
     if isinstance(value, list):
-        texts = [t for v in value if (t := _lang(v, prefer))]
+        texts = [t for v in value if (t := lang_text(v, prefer))]
         return texts[0] if texts else None
     if isinstance(value, dict):
         if "@value" in value:
             return str(value["@value"])
         if prefer in value:
-            return _lang(value[prefer], prefer)
+            return lang_text(value[prefer], prefer)
         for v in value.values():
-            t = _lang(v, prefer)
+            t = lang_text(v, prefer)
             if t:
                 return t
     return None
@@ -129,8 +129,8 @@ def _label(concept: Any) -> str | None:
         labels = [x for c in concept if (x := _label(c))]
         return "; ".join(dict.fromkeys(labels)) if labels else None
     if not isinstance(concept, dict):
-        return _lang(concept)
-    return _lang(concept.get("prefLabel")) or _lang(concept.get("title"))
+        return lang_text(concept)
+    return lang_text(concept.get("prefLabel")) or lang_text(concept.get("title"))
 
 
 def _last_segment(uri: Any) -> str | None:
@@ -162,7 +162,7 @@ def _accreditation(*objs: Any) -> str | None:
     for obj in objs:
         acc = _get(obj, "accreditation")
         if acc:
-            label = _label(acc) or _lang(_get(acc, "title")) or "accreditation stated"
+            label = _label(acc) or lang_text(_get(acc, "title")) or "accreditation stated"
             return f"accreditation: {label}"
     return None
 
@@ -181,7 +181,7 @@ def _elm_claim(doc: dict[str, Any], claim: dict[str, Any], multi: bool) -> dict[
     for lo in _as_list(_get(spec, "learningOutcome")):
         if not isinstance(lo, dict):
             continue
-        text = _lang(lo.get("title")) or _lang(lo.get("description"))
+        text = lang_text(lo.get("title")) or lang_text(lo.get("description"))
         if text:
             outcomes.append(text)
         for skill in _as_list(lo.get("relatedESCOSkill")):
@@ -202,7 +202,7 @@ def _elm_claim(doc: dict[str, Any], claim: dict[str, Any], multi: bool) -> dict[
         dict.fromkeys(
             t
             for a in assessments
-            if (t := _label(_get(a, "specifiedBy", "dcType")) or _lang(a.get("title")))
+            if (t := _label(_get(a, "specifiedBy", "dcType")) or lang_text(a.get("title")))
         )
     )
     mode = _label(_get(spec, "mode")) or _label(_get(claim, "influencedBy", "specifiedBy", "mode"))
@@ -218,7 +218,7 @@ def _elm_claim(doc: dict[str, Any], claim: dict[str, Any], multi: bool) -> dict[
     if isinstance(subject, dict) and (
         subject.get("fullName") or subject.get("nationalID") or subject.get("givenName")
     ):
-        learner = _lang(subject.get("fullName")) or str(_get(subject, "nationalID", "notation"))
+        learner = lang_text(subject.get("fullName")) or str(_get(subject, "nationalID", "notation"))
 
     lang_code = _last_segment(_get(spec, "language", "id"))
     cred_id = str(doc.get("id") or "")
@@ -226,8 +226,8 @@ def _elm_claim(doc: dict[str, Any], claim: dict[str, Any], multi: bool) -> dict[
         cred_id = f"{cred_id}#{claim['id']}"
     return {
         "id": cred_id or None,
-        "title": _lang(_get(spec, "title")) or _lang(claim.get("title")),
-        "provider": _lang(body.get("legalName")) or _lang(body.get("prefLabel")),
+        "title": lang_text(_get(spec, "title")) or lang_text(claim.get("title")),
+        "provider": lang_text(body.get("legalName")) or lang_text(body.get("prefLabel")),
         "country": _country(body),
         "issue_date": doc.get("issued")
         or doc.get("issuanceDate")
@@ -242,7 +242,7 @@ def _elm_claim(doc: dict[str, Any], claim: dict[str, Any], multi: bool) -> dict[
         "participation_form": mode,
         "quality_assurance": qa,
         "language": _LANG3.get(lang_code or "", lang_code.lower() if lang_code else None),
-        "description": _lang(_get(spec, "description")) or _lang(claim.get("description")),
+        "description": lang_text(_get(spec, "description")) or lang_text(claim.get("description")),
         "learner_id": learner,
         "_claim_type": claim.get("type"),
     }
@@ -268,8 +268,8 @@ def _open_badge(doc: dict[str, Any]) -> dict[str, Any]:
         learner = "identified (hashed identifier)" if subject.get("identifier") else subject["name"]
     return {
         "id": doc.get("id"),
-        "title": _lang(ach.get("name")) or _lang(doc.get("name")),
-        "provider": _lang(issuer.get("name")),
+        "title": lang_text(ach.get("name")) or lang_text(doc.get("name")),
+        "provider": lang_text(issuer.get("name")),
         "country": address.get("addressCountryCode") or address.get("addressCountry"),
         "issue_date": doc.get("awardedDate") or doc.get("validFrom") or doc.get("issuanceDate"),
         "learning_outcomes": outcomes,
@@ -282,7 +282,7 @@ def _open_badge(doc: dict[str, Any]) -> dict[str, Any]:
         "participation_form": None,
         "quality_assurance": None,
         "language": ach.get("inLanguage"),
-        "description": _lang(ach.get("description")),
+        "description": lang_text(ach.get("description")),
         "learner_id": learner,
         "_claim_type": "Achievement",
     }
