@@ -212,3 +212,23 @@ def test_last_import_wins_and_config_pins(tmp_path: Path) -> None:
     assert [m["active"] for m in list_snapshots(settings)].count(True) == 1
     pinned = Settings(data_dir=tmp_path / "d", taxonomy=second.snapshot_id)
     assert load_taxonomy(settings=pinned).snapshot_id == second.snapshot_id
+
+
+def test_collection_file_alt_labels_match_skills_file(esco_official) -> None:
+    """The ' | ' quirk on real data: the green collection's alt labels, split on ' | ',
+    are the skills file's newline-separated alt labels for the same skill."""
+    import io
+    import zipfile
+
+    import pandas as pd
+
+    en_zip = next(shared_path("esco", "v1.1.1").glob("*- en - csv.zip"))
+    with zipfile.ZipFile(en_zip) as zf:
+        green = pd.read_csv(
+            io.BytesIO(zf.read("greenSkillsCollection_en.csv")), dtype=str, keep_default_na=False
+        )
+    same = sum(
+        set(split_labels(alts, sep=" | ")) == set(esco_official.skill(uri)["alt_labels"])
+        for uri, alts in zip(green["conceptUri"], green["altLabels"], strict=True)
+    )
+    assert same == len(green) == 570
