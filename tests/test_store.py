@@ -141,3 +141,24 @@ def test_info_counts(tmp_path: Path) -> None:
     assert info["schema_version"] == LATEST_VERSION
     assert dict(info["quarantine_by_reason"]) == {"unparseable date": 1, "empty text": 1}
     assert info["tables"]["quarantine"] == 2
+
+
+def test_pending_migration_is_applied_on_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import skillgap.store.db as db
+
+    path = tmp_path / "s.duckdb"
+    Store.open(path).close()
+
+    def v2(con: duckdb.DuckDBPyConnection) -> None:
+        con.execute("ALTER TABLE vacancies ADD COLUMN salary DOUBLE")
+
+    monkeypatch.setattr(db, "MIGRATIONS", [*db.MIGRATIONS, (2, "salary", v2)])
+    monkeypatch.setattr(db, "LATEST_VERSION", 2)
+    with Store.open(path) as st:
+        assert st.schema_version() == 2
+        cols = st.con.execute("SELECT * FROM vacancies LIMIT 0").fetchdf().columns
+        assert "salary" in cols
+    with Store.open(path) as st:  # not applied twice
+        assert st.count("schema_version") == 2
