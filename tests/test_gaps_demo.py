@@ -96,7 +96,8 @@ def check_nothing_absurd(res: GapAnalysis, planted: dict) -> None:
     assert set(g.loc[g["classification"] == "develop", "skill_uri"]) <= develop_ok
     assert set(g.loc[g["classification"] == "update", "skill_uri"]) <= update_ok
     declining = res.update_advice[res.update_advice["kind"] == "declining_skill"]
-    assert set(declining["credential_id"]) == {i["credential_id"] for i in planted["declining_skill"]}
+    expected = {i["credential_id"] for i in planted["declining_skill"]}
+    assert set(declining["credential_id"]) == expected
 
     d = res.demand
     assert ((d["share"] >= 0) & (d["share"] <= 1)).all()

@@ -6,7 +6,12 @@ import numpy as np
 import pytest
 from scipy.stats import binomtest, chi2_contingency
 
-from skillgap.gaps.stats import benjamini_hochberg, cochran_armitage, wilson_interval
+from skillgap.gaps.stats import (
+    benjamini_hochberg,
+    benjamini_hochberg_grouped,
+    cochran_armitage,
+    wilson_interval,
+)
 
 
 def test_wilson_matches_textbook_value() -> None:
@@ -86,3 +91,14 @@ def test_benjamini_hochberg_reference_values() -> None:
     assert q[1] == pytest.approx(0.04)
     assert np.isnan(q[4])
     assert np.all(q[:4] >= p[:4])
+
+
+def test_grouped_bh_equals_per_group_bh() -> None:
+    rng = np.random.default_rng(3)
+    p = rng.uniform(0, 0.2, 300)
+    p[::17] = np.nan
+    groups = rng.choice(["all", "sector=F", "region=X"], 300)
+    grouped = benjamini_hochberg_grouped(p, groups)
+    for g in np.unique(groups):
+        mask = groups == g
+        np.testing.assert_allclose(grouped[mask], benjamini_hochberg(p[mask]), equal_nan=True)

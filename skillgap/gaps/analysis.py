@@ -58,7 +58,16 @@ def analyse(
     covered = set(cov_summary.index[cov_summary["n_credentials"] > 0])
     uncovered = sorted(set(prep.demand["skill_uri"]) - covered)
     candidates = update_candidates(uncovered, prep.supply, cooc, info, params)
-    gaps = compute_gaps(demand, trends, cov_summary, candidates, info, params)
+    titles = {}
+    if "title" in prep.credentials.columns:
+        titles = {
+            str(k): str(v)
+            for k, v in zip(
+                prep.credentials["credential_id"], prep.credentials["title"], strict=True
+            )
+            if isinstance(v, str) and v
+        }
+    gaps = compute_gaps(demand, trends, cov_summary, candidates, info, params, titles)
     rollup = group_rollup(gaps, taxonomy)
     advice = update_advice(gaps, trends, prep.supply, prep.credentials, candidates, info, params)
     proposals = compute_proposals(

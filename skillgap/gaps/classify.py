@@ -114,6 +114,7 @@ def compute_gaps(
     candidates: pd.DataFrame,
     info: SkillInfo,
     params: AnalysisParams,
+    titles: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """One row per (scope, skill): scores and the classification with a one-line rationale.
 
@@ -159,6 +160,13 @@ def compute_gaps(
     )
     g = info.attach(g, ("label", "group_uri", "group_label", *FLAG_COLUMNS))
     via_label = info.table["label"].reindex(g["via_skill"].to_numpy()).to_numpy()
+    titles = titles or {}
+
+    def named(cid: object) -> object:
+        # a reader knows a credential by its title; the id stays in its own column
+        title = titles.get(cid) if isinstance(cid, str) else None
+        return f"'{title}' ({cid})" if title else cid
+
     g["rationale"] = [
         _rationale(*row)
         for row in zip(
@@ -168,9 +176,9 @@ def compute_gaps(
             g["n_vacancies"],
             g["share"],
             g["trend_status"],
-            g["best_credential_id"],
+            g["best_credential_id"].map(named),
             g["best_coverage_score"],
-            g["update_credential_id"],
+            g["update_credential_id"].map(named),
             via_label,
             strict=True,
         )
@@ -220,11 +228,15 @@ def group_rollup(gaps: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in GROUP_ROLLUP_COLUMNS})
     ancestors = {u: taxonomy.group_ancestors(u) or [u] for u in g["group_uri"].unique()}
     g = g[["scope", "skill_uri", "group_uri", "classification", "gap_score", "n_mentioning"]]
-    g = g.assign(group_uri=g["group_uri"].map(ancestors)).explode("group_uri")
+    g = g.assign(
+        group_uri=g["group_uri"].map(ancestors),
+        is_develop=(g["classification"] == "develop").astype(int),
+        is_update=(g["classification"] == "update").astype(int),
+    ).explode("group_uri")
     out = g.groupby(["scope", "group_uri"], sort=True).agg(
         n_skills=("skill_uri", "nunique"),
-        n_develop=("classification", lambda s: int((s == "develop").sum())),
-        n_update=("classification", lambda s: int((s == "update").sum())),
+        n_develop=("is_develop", "sum"),
+        n_update=("is_update", "sum"),
         mean_gap_score=("gap_score", "mean"),
         total_mentions=("n_mentioning", "sum"),
     )

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from skillgap.gaps.params import AnalysisParams
-from skillgap.gaps.stats import benjamini_hochberg, cochran_armitage, wilson_interval
+from skillgap.gaps.stats import benjamini_hochberg_grouped, cochran_armitage, wilson_interval
 from skillgap.gaps.tables import DIMENSIONS
 
 TREND_TEST_TEXT = (
@@ -172,9 +172,7 @@ def compute_trends(
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
     tr = pd.concat(frames, ignore_index=True)
-    tr["q_value"] = np.nan
-    for _, pos in tr.groupby("scope").indices.items():
-        tr.loc[tr.index[pos], "q_value"] = benjamini_hochberg(tr["p_value"].to_numpy()[pos])
+    tr["q_value"] = benjamini_hochberg_grouped(tr["p_value"].to_numpy(), tr["scope"].to_numpy())
     tr["first_period"] = periods[0]
     tr["last_period"] = periods[-1]
 

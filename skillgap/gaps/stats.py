@@ -81,3 +81,26 @@ def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
     q[order] = np.minimum(ranked, 1.0)
     out[ok] = q
     return out
+
+
+def benjamini_hochberg_grouped(p: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """``benjamini_hochberg`` applied separately within each group, without a Python loop.
+
+    Sort by (group, p descending); the adjusted value is the running minimum of
+    p * m / rank inside each group, which is what the per-group step-up procedure computes.
+    """
+    import pandas as pd
+
+    p = np.asarray(p, dtype=float)
+    df = pd.DataFrame({"g": pd.factorize(groups)[0], "p": p})
+    ok = df["p"].notna()
+    d = df[ok]
+    m = d.groupby("g")["p"].transform("size").to_numpy(float)
+    rank = d.groupby("g")["p"].rank(method="first").to_numpy(float)
+    raw = pd.Series(d["p"].to_numpy() * m / rank, index=d.index)
+    order = np.lexsort((-d["p"].to_numpy(), d["g"].to_numpy()))
+    raw_sorted = raw.iloc[order]
+    q_sorted = raw_sorted.groupby(d["g"].to_numpy()[order]).cummin().clip(upper=1.0)
+    out = np.full(len(p), np.nan)
+    out[q_sorted.index.to_numpy()] = q_sorted.to_numpy()
+    return out
