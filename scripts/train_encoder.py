@@ -71,6 +71,14 @@ SKILL_FRAMES = (
     "{x}",
     "- {x}",
 )
+# Fixed texts whose trained-model embeddings go into the manifest, so a test can check
+# that base + delta rebuilds the model that was trained.
+REFERENCE_TEXTS = (
+    "Experience with Java and Kotlin is a plus.",
+    "You will manage a small team of warehouse operatives.",
+    "Excellent communication skills in English and German.",
+    "knowledge of financial accounting",
+)
 MULTI_FRAMES = (
     "Experience with {x}.",
     "Required skills: {x}.",
@@ -289,14 +297,14 @@ def train(args: argparse.Namespace) -> None:
                     else preferred[rng.randrange(len(preferred))]
                 )
             columns.append(hard)
-        features = [{k: v for k, v in model.tokenize(col).items()} for col in columns]
+        features = [{k: v for k, v in model.preprocess(col).items()} for col in columns]
         loss = loss_fn(features, torch.empty(0))
         optimiser.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(trainable, 1.0)
         optimiser.step()
         schedule.step()
-        running += float(loss)
+        running += loss.item()
         if step % args.log_every == 0:
             rate = (time.perf_counter() - train_started) / step
             print(
@@ -330,9 +338,33 @@ def train(args: argparse.Namespace) -> None:
             "wall_seconds": round(wall),
             "torch_threads": args.threads,
         }
+        reference = model.encode(list(REFERENCE_TEXTS), normalize_embeddings=True)
+        manifest["reference_embeddings"] = {
+            "texts": list(REFERENCE_TEXTS),
+            "embeddings": [[round(float(x), 6) for x in row] for row in reference],
+        }
         path = write_artifact(bert.state_dict(), manifest)
         size = sum(f.stat().st_size for f in path.iterdir())
         print(f"artifact written to {path} ({size / 1e6:.1f} MB)", flush=True)
+        verify_rebuild(reference)
+
+
+def verify_rebuild(reference) -> None:
+    """Rebuild the model from base + committed delta and check it embeds like the trained
+    model did (int8 error only); refuse to leave a broken artifact unnoticed."""
+    import tempfile
+
+    from sentence_transformers import SentenceTransformer
+
+    from skillgap.nlp.training.artifact import build_model_dir
+
+    with tempfile.TemporaryDirectory(dir="/tmp") as tmp:
+        rebuilt = SentenceTransformer(str(build_model_dir(Path(tmp) / "m")), device="cpu")
+        emb = rebuilt.encode(list(REFERENCE_TEXTS), normalize_embeddings=True)
+    cos = (emb * reference).sum(axis=1)
+    print(f"rebuilt-vs-trained cosine: min {cos.min():.5f}", flush=True)
+    if cos.min() < 0.999:
+        raise SystemExit("rebuilt model differs from the trained one beyond int8 error")
 
 
 def evaluate_pref(model, args: argparse.Namespace) -> dict:

@@ -143,11 +143,13 @@ def write_artifact(
     fd, tmp = tempfile.mkstemp(dir=artifact_dir, suffix=".tmp")
     os.close(fd)
     save_file(delta, tmp)
+    os.chmod(tmp, 0o644)  # mkstemp makes 0600; the artifact is committed and shared
     os.replace(tmp, artifact_dir / DELTA_NAME)
     fd, tmp = tempfile.mkstemp(dir=artifact_dir, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump(full_manifest, fh, indent=2, sort_keys=True)
         fh.write("\n")
+    os.chmod(tmp, 0o644)
     os.replace(tmp, artifact_dir / MANIFEST_NAME)
     return artifact_dir
 
