@@ -151,7 +151,9 @@ def compute_trends(
         with np.errstate(divide="ignore", invalid="ignore"):
             share_first = np.where(nf > 0, kf / nf, np.nan)
             share_last = np.where(nl > 0, kl / nl, np.nan)
-            growth = share_last / share_first
+            # undefined (NaN, not inf) when the first half has no mention: JSON and Excel
+            # cannot hold inf, and status "new" already says what happened
+            growth = np.where(share_first > 0, share_last / share_first, np.nan)
         frame = pd.DataFrame(
             {
                 "scope": scope_labels(idx, dims).to_numpy(),
