@@ -227,14 +227,14 @@ SKILLS: tuple[SkillSpec, ...] = (
         "60c78287-22eb-4103-9c8c-28deaa460da0",
         "work in teams",
         _f("work in teams"),
-        _f("support colleagues"),
+        _f("cooperate with colleagues"),
     ),
     _s(
         "time",
         "d9013e0e-e937-43d5-ab71-0e917ee882b8",
         "manage time",
         _f("manage time"),
-        _f("meet deadlines"),
+        _f("prioritise tasks"),
     ),
     _s(
         "customers",
