@@ -46,7 +46,7 @@ from skillgap.errors import InputError, MissingDataError
 from skillgap.taxonomies.model import Taxonomy
 
 # Bump when the assembly below changes, so `build-default` rebuilds instead of no-op.
-RECIPE_VERSION = 1
+RECIPE_VERSION = 2
 SKILL_PREFIX = "http://data.europa.eu/esco/skill/"
 ISCED_PREFIX = "http://data.europa.eu/esco/isced-f/"
 # Group URIs other than ISCED-F ones are UUIDs neither wheel carries: the built-in names
@@ -340,6 +340,23 @@ _GLUE = frozenset(
 )
 
 
+def _unknown_head(text: str, known: list[str]) -> tuple[str, str]:
+    """Split ``text`` before the first known label that starts a peelable run.
+
+    Returns (head, rest) where rest has had the known labels peeled off, or ("", text)
+    when no known label follows within the label run (before anything capitalised).
+    """
+    limit = description_start(text)
+    for m in re.finditer(r" (?=\S)", text):
+        p = m.end()
+        if p >= limit:
+            break
+        peeled, rest = peel_labels(text[p:], known)
+        if peeled:
+            return text[: m.start()].strip(), rest
+    return "", text
+
+
 def split_label_run(run: str, starters: Counter[str], min_score: int = 3) -> list[str]:
     """Split an unseparated run of labels at words that usually open a label.
 
@@ -435,6 +452,20 @@ def assemble(
                     # keeps a superseded one as preferred and the current one as an alt.
                     pref, alts = peeled[0], [a for a in [pref, *alts] if a != peeled[0]]
                     stats["preferred_label_from_extractor_order"] += 1
+                elif not peeled:
+                    # The text opens with a label ojd lacks altogether: for ~350 skills ojd
+                    # swapped ESCO's preferred label for another one. It runs up to the
+                    # first label ojd knows.
+                    head, after = _unknown_head(text, [pref, *alts])
+                    # One word ("interpret" before "circuit diagrams") is a label that
+                    # grew in v1.2, not a missing one; a long head holds unknown alts too.
+                    words = head.split()
+                    if len(words) >= 2 and words[-1].lower() not in _GLUE:
+                        pieces = split_label_run(head, starters)
+                        pref, alts = pieces[0], [*pieces[1:], *(a for a in [pref, *alts])]
+                        alts = [a for a in dict.fromkeys(alts) if a != pref]
+                        rest = after
+                        stats["preferred_label_before_known_labels"] += 1
                 cut = description_start(rest, pref.split()[0], openers, label_names)
                 desc = rest[cut:]
                 stats["description_from_extractor"] += 1
