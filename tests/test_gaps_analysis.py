@@ -370,3 +370,14 @@ def test_params_validation() -> None:
         AnalysisParams(partial_coverage_threshold=0.9, coverage_threshold=0.5)
     p = AnalysisParams(breakdowns=["sector+period", "region"])
     assert p.scope_breakdowns() == [(), ("region",)]
+
+
+def test_month_periods_and_combined_period_breakdown() -> None:
+    vac, creds, men = make_world()
+    params = AnalysisParams(breakdowns=["sector+period"], period="month")
+    res = analyse(vac, creds, men, make_taxonomy(), params)
+    assert res.meta["periods"]["list"] == ["2023-01", "2023-04", "2023-07", "2023-10"]
+    cell = row(res.demand, breakdown="sector+period", sector="F", period="2023-10", skill_uri="a")
+    assert cell["n_vacancies"] == 150 and cell["n_mentioning"] == 80
+    # a breakdown with period is a demand cell, never a gap scope
+    assert set(res.gaps["scope"]) == {"all"}
