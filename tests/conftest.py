@@ -84,6 +84,10 @@ def esco_builtin_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     def no_network(*_args, **_kwargs):
         raise AssertionError("the built-in build must not run pip once its wheels are cached")
 
+    # A built-in of an earlier recipe, which the build must replace.
+    stale = settings.taxonomies_dir / "builtin-esco-stale"
+    stale.mkdir(parents=True)
+    (stale / "manifest.json").write_text('{"snapshot_id": "builtin-esco-stale", "kind": "builtin"}')
     with pytest.MonkeyPatch.context() as mp:  # proves the build is offline after set-up
         mp.setattr("skillgap.taxonomies.builtin.subprocess.run", no_network)
         build_default(settings)

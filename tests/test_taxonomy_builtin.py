@@ -88,6 +88,8 @@ def test_build_default_is_idempotent(esco_builtin_data_dir: Path) -> None:
     assert built is False
     assert time.perf_counter() - t0 < 5  # a manifest check and a load, no rebuild
     assert tax.snapshot_id == builtin_snapshot_id()
+    # The stale built-in the fixture planted was replaced: one built-in at a time.
+    assert [m["snapshot_id"] for m in list_snapshots(settings)] == [builtin_snapshot_id()]
 
 
 def test_builtin_group_uris(esco_builtin) -> None:

@@ -617,4 +617,17 @@ def build_default(
     if progress:
         progress(f"writing snapshot {sid}")
     save_snapshot(tax, s, set_latest=False, replace=force)
+    _drop_older_builtins(s, keep=sid)
     return tax, True
+
+
+def _drop_older_builtins(settings: Settings, keep: str) -> None:
+    """Remove built-in snapshots of earlier recipes: there is one built-in at a time."""
+    from skillgap.taxonomies.store import list_snapshots
+
+    for m in list_snapshots(settings):
+        if m.get("kind") == "builtin" and m.get("snapshot_id") != keep:
+            folder = Path(m["path"])
+            trash = folder.with_name(f".{folder.name}.old")
+            folder.rename(trash)  # out of sight at once, then deleted
+            shutil.rmtree(trash, ignore_errors=True)
