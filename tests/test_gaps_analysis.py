@@ -185,6 +185,7 @@ def test_breakdown_cells_and_thin_cell_reported(result: GapAnalysis) -> None:
     assert len(x2) and not x2["sufficient"].any()
     thin = [c["cell"] for c in result.meta["insufficient"]]
     assert "region=X2" in thin
+    assert result.meta["insufficient_summary"] == {"region": 1}
 
 
 def test_trend_statuses(result: GapAnalysis) -> None:

@@ -150,6 +150,11 @@ def analyse(
         "taxonomy": {"version": taxonomy.version, "snapshot_id": taxonomy.snapshot_id},
         "model_id": model_ids[0] if len(model_ids) == 1 else model_ids,
         "insufficient": insufficient,
+        # per breakdown: how many cells are too small, for a one-line summary in reports
+        "insufficient_summary": {
+            b: sum(1 for c in insufficient if c["breakdown"] == b)
+            for b in dict.fromkeys(c["breakdown"] for c in insufficient)
+        },
         "unknown_skill_uris": info.unknown[:50],
         "n_unknown_skill_uris": len(info.unknown),
         "classification_counts": gaps[gaps["scope"] == "all"]["classification"]
