@@ -104,6 +104,7 @@ class SourceFile:
     language: str | None
     origin: Path
     member: str | None = None
+    sha256: str | None = None  # known when the zip check already read the member
 
     @property
     def where(self) -> str:
@@ -164,33 +165,48 @@ def _classify(name: str) -> tuple[str, str | None] | None:
     return stem, (m["lang"].lower() if m["lang"] else None)
 
 
-def _zip_members(path: Path) -> list[tuple[str, str]]:
-    """(basename, member) of the CSVs in a zip, after checking the archive is whole."""
+def _zip_members(path: Path) -> list[tuple[str, str, str]]:
+    """(basename, member, SHA-256) of the CSVs in a zip, each read once in full.
+
+    Reading a member to its end makes :mod:`zipfile` check its CRC, so a corrupt download
+    is caught here; the checksum computed on the way gives the snapshot id without a
+    second pass.
+    """
+    out: list[tuple[str, str, str]] = []
     try:
         with zipfile.ZipFile(path) as zf:
-            bad = zf.testzip()
-            if bad is not None:
-                raise InputError(
-                    f"{path}: member {bad} fails its CRC check (corrupt download); "
-                    "download the zip again"
-                )
-            return [
-                (Path(info.filename).name, info.filename)
-                for info in zf.infolist()
-                if not info.is_dir()
-                and info.filename.lower().endswith(".csv")
-                and not Path(info.filename).name.startswith(("._", "."))
-                and "__MACOSX" not in info.filename
-            ]
+            for info in zf.infolist():
+                name = Path(info.filename).name
+                if (
+                    info.is_dir()
+                    or not name.lower().endswith(".csv")
+                    or name.startswith(".")
+                    or "__MACOSX" in info.filename
+                ):
+                    continue
+                digest = hashlib.sha256()
+                try:
+                    with zf.open(info) as fh:
+                        for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                            digest.update(chunk)
+                except zipfile.BadZipFile as exc:
+                    if "CRC" not in str(exc):
+                        raise
+                    raise InputError(
+                        f"{path}: member {info.filename} fails its CRC check (corrupt "
+                        "download); download the zip again"
+                    ) from None
+                out.append((name, info.filename, digest.hexdigest()))
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise InputError(
             f"{path}: not a readable zip archive ({exc}); the download is truncated or "
             "corrupt: download it again"
         ) from None
+    return out
 
 
-def _candidates(path: Path) -> Iterable[tuple[str, Path, str | None]]:
-    """(file name, file on disk, zip member or None) for every CSV a path gives."""
+def _candidates(path: Path) -> Iterable[tuple[str, Path, str | None, str | None]]:
+    """(file name, file on disk, zip member or None, SHA-256 if known) per CSV a path gives."""
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
     if path.is_dir():
@@ -203,13 +219,15 @@ def _candidates(path: Path) -> Iterable[tuple[str, Path, str | None]]:
         yield from _candidates_file(path, explicit=True)
 
 
-def _candidates_file(path: Path, *, explicit: bool) -> Iterable[tuple[str, Path, str | None]]:
+def _candidates_file(
+    path: Path, *, explicit: bool
+) -> Iterable[tuple[str, Path, str | None, str | None]]:
     suffix = path.suffix.lower()
     if suffix == ".zip":
-        for name, member in _zip_members(path):
-            yield name, path, member
+        for name, member, sha in _zip_members(path):
+            yield name, path, member, sha
     elif suffix == ".csv":
-        yield path.name, path, None
+        yield path.name, path, None, None
     elif explicit:
         raise InputError(f"{path}: not an ESCO .zip or .csv file")
 
@@ -229,14 +247,16 @@ def discover(
     files: dict[str, SourceFile] = {}
     ignored: list[str] = []
     for origin in origins:
-        for name, disk, member in _candidates(origin):
+        for name, disk, member, sha in _candidates(origin):
             kind = _classify(name)
             where = f"{disk}!{member}" if member else str(disk)
             if kind is None:
                 ignored.append(where)
                 continue
             stem, lang = kind
-            src = SourceFile(name=name, stem=stem, language=lang, origin=disk, member=member)
+            src = SourceFile(
+                name=name, stem=stem, language=lang, origin=disk, member=member, sha256=sha
+            )
             if stem in files:
                 raise InputError(
                     f"{where}: {stem} is given twice (also {files[stem].where}); pass one "
@@ -305,7 +325,9 @@ def _read_csv(src: SourceFile, raw: bytes) -> pd.DataFrame:
             f"{src.where}: not UTF-8 text (byte {exc.start}: {exc.reason}); ESCO CSVs are UTF-8"
         ) from None
     try:
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
+        # object dtype: plain Python strings, cheap to walk; the model tables built from
+        # them get pandas' string dtype, as a loaded snapshot has.
+        df = pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False, na_filter=False)
     except pd.errors.EmptyDataError:
         raise InputError(f"{src.where}: file is empty (no header row)") from None
     except pd.errors.ParserError as exc:
@@ -556,7 +578,8 @@ def bundle_snapshot_id(bundle: Bundle) -> str:
     Lets the store recognise a re-import of stored files in a fraction of a parse.
     """
     checksums = {
-        src.name: hashlib.sha256(src.read_bytes()).hexdigest() for src in bundle.files.values()
+        src.name: src.sha256 or hashlib.sha256(src.read_bytes()).hexdigest()
+        for src in bundle.files.values()
     }
     return _snapshot_id(bundle, checksums)
 
@@ -570,7 +593,7 @@ def read_bundle(bundle: Bundle, *, progress: Progress | None = None) -> Taxonomy
     for stem, src in sorted(bundle.files.items()):
         if stem in ("ISCOGroups", "conceptSchemes", "broaderRelationsOccPillar"):
             # Not part of the model; still checksummed so the snapshot id covers them.
-            checksums[src.name] = hashlib.sha256(src.read_bytes()).hexdigest()
+            checksums[src.name] = src.sha256 or hashlib.sha256(src.read_bytes()).hexdigest()
             continue
         say(f"reading {src.name}")
         raw = src.read_bytes()
@@ -649,11 +672,11 @@ def read_bundle(bundle: Bundle, *, progress: Progress | None = None) -> Taxonomy
             )
         # ESCO's own files are not closed: v1.1.1 relates 67 skills absent from
         # skills_en.csv. Rows are kept (the published counts hold) and counted here.
-        unknown_skill = int((~rel["skill_uri"].isin(skill_uris)).sum())
+        unknown_skill = sum(u not in skill_uris for u in rel["skill_uri"].tolist())
         if unknown_skill:
             dangling["occupation_skills_unknown_skill"] = unknown_skill
         if occ_uris:
-            unknown_occ = int((~rel["occupation_uri"].isin(occ_uris)).sum())
+            unknown_occ = sum(u not in occ_uris for u in rel["occupation_uri"].tolist())
             if unknown_occ:
                 dangling["occupation_skills_unknown_occupation"] = unknown_occ
         tables["occupation_skills"] = rel
@@ -667,8 +690,11 @@ def read_bundle(bundle: Bundle, *, progress: Progress | None = None) -> Taxonomy
                 "relation_type": _col(sdf, "relationType"),
             }
         )
-        unknown = int(
-            (~(rel["skill_uri"].isin(skill_uris) & rel["related_skill_uri"].isin(skill_uris))).sum()
+        unknown = sum(
+            a not in skill_uris or b not in skill_uris
+            for a, b in zip(
+                rel["skill_uri"].tolist(), rel["related_skill_uri"].tolist(), strict=True
+            )
         )
         if unknown:
             dangling["skill_relations_unknown_skill"] = unknown
