@@ -180,11 +180,18 @@ def compute_proposals(
             return [str(x) for x in c.index[:5]]
 
         if occ_rel is not None:
+            # ESCO profiles (essential 2, optional 1 per bundle skill) plus up to 2 for the
+            # occupations employers actually advertise with these skills, so that a
+            # supervisor role that merely lists one of them does not outrank the trade
             rel = occ_rel[occ_rel["skill_uri"].isin(bundle)]
-            weight = np.where(rel["relation_type"] == "essential", 2, 1)
+            weight = np.where(rel["relation_type"] == "essential", 2.0, 1.0)
             score = pd.Series(weight, index=rel.index).groupby(rel["occupation_uri"]).sum()
-            occ_values = list(score.sort_values(ascending=False, kind="stable").index[:5])
-            occ_source = "ESCO occupation-skill relations"
+            seen = ad_ids["occupation"].dropna().value_counts()
+            if len(seen):
+                score = score.add(2.0 * seen / seen.max(), fill_value=0.0)
+            score = score.sort_index().sort_values(ascending=False, kind="stable")
+            occ_values = [str(o) for o in score.index[:5]]
+            occ_source = "ESCO occupation-skill relations and the vacancies' occupations"
         else:
             occ_values = top("occupation")
             occ_source = "occupations of the vacancies mentioning the skills"
