@@ -104,14 +104,15 @@ def _credential_texts(credentials: pd.DataFrame) -> list[str]:
 
 def map_documents(store_path: Path, taxonomy: Any, model_path: Path | None, progress: bool) -> dict:
     """Map every stored document not yet mapped with this taxonomy and model."""
-    from skillgap.nlp.embed import resolve_model_id
+    from skillgap.nlp.embed import model_id as encoder_id
+    from skillgap.nlp.embed import resolve_model_path
     from skillgap.store import Store
 
-    model_id = resolve_model_id(model_path)
+    model_id = encoder_id(resolve_model_path(get_settings(), model_path))
     tax_version = taxonomy.snapshot_id or taxonomy.version
     counts: dict[str, int] = {}
     with Store.open(store_path) as store:
-        store.execute(MAPPING_LOG_DDL)
+        store.con.execute(MAPPING_LOG_DDL)
         done = store.read(
             "mapping_log",
             where="taxonomy_version = ? AND model_id = ?",
@@ -127,10 +128,9 @@ def map_documents(store_path: Path, taxonomy: Any, model_path: Path | None, prog
         ]
         v_new = vacancies[v_mask] if len(vacancies) else vacancies
         if len(v_new):
-            texts = [
-                f"{t or ''}\n{x or ''}".strip()
-                for t, x in zip(v_new["title"], v_new["text"], strict=True)
-            ]
+            # Skills come from the ad body only: a job title names an occupation, and
+            # mapping it as a skill statement adds the occupation's core skill to every ad.
+            texts = [str(x or "") for x in v_new["text"]]
             todo.append(("vacancy", v_new, "vacancy_id", texts))
         c_mask = [
             ("credential", i, h) not in done_keys
@@ -166,7 +166,12 @@ def map_documents(store_path: Path, taxonomy: Any, model_path: Path | None, prog
                 }
             )
             with store.transaction():
-                store.delete_docs("skill_mentions", doc_type, ids, tax_version, model_id)
+                for table, col in (("skill_mentions", "doc_id"), ("mapping_log", "doc_id")):
+                    store.con.execute(
+                        f"DELETE FROM {table} WHERE doc_type = ? AND taxonomy_version = ? "
+                        f"AND model_id = ? AND {col} IN (SELECT unnest(?))",
+                        [doc_type, tax_version, model_id, ids],
+                    )
                 store.append("skill_mentions", mentions)
                 store.append("mapping_log", log)
             added += len(mentions)
@@ -353,6 +358,7 @@ def skills_gap_analysis(
         "timings": {k: round(v, 2) for k, v in timings.items()},
         "mapping": mapping,
         "store": str(store_path),
+        "analysis": analysis,
     }
 
 
