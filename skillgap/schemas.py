@@ -111,7 +111,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("source_file", pa.string()),
             ("checksum", pa.string()),  # sha256 of the file bytes
             ("profile", pa.string()),
-            ("status", pa.string()),  # done
+            ("status", pa.string()),  # running | done
             ("started_at", pa.timestamp("us")),
             ("finished_at", pa.timestamp("us")),
             ("n_read", pa.int64()),
@@ -119,6 +119,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("n_duplicates", pa.int64()),
             ("n_near_duplicates", pa.int64()),
             ("n_quarantined", pa.int64()),
+            ("owner", pa.string()),  # host:pid of the ingesting process
         ]
     ),
     # Records not stored because they repeat a kept record; linked to it, never dropped silently.

@@ -343,3 +343,21 @@ def test_store_info_on_real_data(real_store) -> None:
     assert dict(info["vacancies"]["by_source"]).keys() == {"adzuna-uk", "skillspan"}
     assert "2021-07" in dict(info["vacancies"]["by_period"])
     assert dict(info["vacancies"]["by_region"]).get("UKI", 0) > 50  # London
+
+
+def test_batch_of_a_dead_process_is_removed_on_open(tmp_path: Path, data_dir: Path) -> None:
+    import socket
+
+    f = _write_csv(tmp_path / "v.csv", _rows(TEXT, OTHER))
+    with Store.open() as st:
+        rep = ingest_vacancies(f, "generic", st)
+        # Pretend the batch never finished and its process (an impossible pid) died.
+        st.con.execute(
+            "UPDATE ingest_batches SET status = 'running', owner = ? WHERE batch_id = ?",
+            [f"{socket.gethostname()}:999999999", rep.batch_id],
+        )
+        assert st.count("vacancies") == 2
+    with Store.open() as st:
+        assert st.count("vacancies") == 0 and st.count("ingest_batches") == 0
+        assert st.count("vacancy_signatures") == 0
+        assert not ingest_vacancies(f, "generic", st).skipped

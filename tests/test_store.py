@@ -51,7 +51,7 @@ def test_reopen_does_not_migrate_twice(tmp_path: Path) -> None:
     path = tmp_path / "s.duckdb"
     Store.open(path).close()
     with Store.open(path) as st:
-        assert st.count("schema_version") == 1
+        assert st.count("schema_version") == LATEST_VERSION
 
 
 def test_newer_schema_is_refused(tmp_path: Path) -> None:
@@ -154,11 +154,12 @@ def test_pending_migration_is_applied_on_open(
     def v2(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("ALTER TABLE vacancies ADD COLUMN salary DOUBLE")
 
-    monkeypatch.setattr(db, "MIGRATIONS", [*db.MIGRATIONS, (2, "salary", v2)])
-    monkeypatch.setattr(db, "LATEST_VERSION", 2)
+    nxt = LATEST_VERSION + 1
+    monkeypatch.setattr(db, "MIGRATIONS", [*db.MIGRATIONS, (nxt, "salary", v2)])
+    monkeypatch.setattr(db, "LATEST_VERSION", nxt)
     with Store.open(path) as st:
-        assert st.schema_version() == 2
+        assert st.schema_version() == nxt
         cols = st.con.execute("SELECT * FROM vacancies LIMIT 0").fetchdf().columns
         assert "salary" in cols
     with Store.open(path) as st:  # not applied twice
-        assert st.count("schema_version") == 2
+        assert st.count("schema_version") == LATEST_VERSION + 1

@@ -1,18 +1,21 @@
 """Ingest one file of vacancies or credentials into the store, as one batch.
 
-A batch is all-or-nothing: the rows, duplicates, quarantine entries and the
-``ingest_batches`` row are written in one transaction, so an interrupted or failed ingest
-leaves the store as it was. The file's sha256 is the batch key: ingesting the same bytes
+A batch is all-or-nothing. Its rows are committed chunk by chunk, tagged with the batch
+id (DuckDB holds an open transaction's rows in memory, so one transaction per file would
+make memory grow with the file); if anything fails, Ctrl-C included, every row the batch
+wrote is removed before the error propagates, and a batch whose process died outright is
+removed the next time the store is opened for writing (``Store.recover``). Only a batch
+marked ``done`` counts. The file's sha256 is the batch key: ingesting the same bytes
 again is a no-op that reports ``skipped``.
 
 Record-level problems (a malformed line, an empty text, an unparseable date, an id reused
 with different content) go to ``quarantine`` with file, record and reason, and the rest of
 the batch proceeds. File-level problems (cannot decode, missing required columns, not
-JSON) raise ``InputError`` before anything is written.
+JSON) raise ``InputError`` and leave the store unchanged.
 
 Memory: records are processed in chunks of ``chunk_size``; duplicate look-ups against
 earlier chunks and earlier batches go to the store, so only the near-duplicate index
-(one 256-byte signature per kept vacancy) grows with the data.
+(one 256-byte signature per kept vacancy plus LSH buckets) grows with the data.
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ from skillgap.ingest.values import (
 )
 from skillgap.schemas import SCHEMAS
 from skillgap.store import Store
+from skillgap.store.db import current_owner
 
 _LANG_NAMES = {
     "english": "en", "french": "fr", "german": "de", "spanish": "es", "italian": "it",
@@ -128,6 +132,35 @@ class _Batch:
         self.duplicates: list[dict[str, Any]] = []
         self.reasons: Counter[str] = Counter()
         self.t0 = time.perf_counter()
+        self.done = False
+        store.append("ingest_batches", _frame([self._row("running")], "ingest_batches"))
+
+    def _row(self, status: str) -> dict[str, Any]:
+        r = self.report
+        return {
+            "batch_id": r.batch_id,
+            "kind": r.kind,
+            "source_file": r.file,
+            "checksum": r.checksum,
+            "profile": r.profile,
+            "status": status,
+            "started_at": self.started,
+            "finished_at": datetime.now() if status == "done" else None,
+            "n_read": r.read,
+            "n_stored": r.stored,
+            "n_duplicates": r.duplicates,
+            "n_near_duplicates": r.near_duplicates,
+            "n_quarantined": r.quarantined,
+            "owner": current_owner(),
+        }
+
+    def __enter__(self) -> _Batch:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
+        """Any failure, Ctrl-C included, removes what the batch had committed so far."""
+        if exc_type is not None and not self.done:
+            self.store.discard_batch(self.report.batch_id)
 
     def bad(self, record: str, reason: str, raw: Any) -> None:
         if not isinstance(raw, str):
@@ -184,26 +217,19 @@ class _Batch:
             self.duplicates = []
 
     def finish(self) -> BatchReport:
-        self.flush()
+        """Write what is pending and mark the batch done, in one transaction."""
         r = self.report
         r.quarantine_reasons = dict(self.reasons.most_common())
         r.elapsed_s = time.perf_counter() - self.t0
-        row = {
-            "batch_id": r.batch_id,
-            "kind": r.kind,
-            "source_file": r.file,
-            "checksum": r.checksum,
-            "profile": r.profile,
-            "status": "done",
-            "started_at": self.started,
-            "finished_at": datetime.now(),
-            "n_read": r.read,
-            "n_stored": r.stored,
-            "n_duplicates": r.duplicates,
-            "n_near_duplicates": r.near_duplicates,
-            "n_quarantined": r.quarantined,
-        }
-        self.store.append("ingest_batches", _frame([row], "ingest_batches"))
+        with self.store.transaction():
+            self.flush()
+            self.store.replace_where(
+                "ingest_batches",
+                "batch_id = ?",
+                _frame([self._row("done")], "ingest_batches"),
+                [r.batch_id],
+            )
+        self.done = True
         return r
 
 
@@ -213,7 +239,9 @@ def _frame(rows: list[dict[str, Any]], table: str) -> pa.Table:
 
 
 def _already_ingested(store: Store, kind: str, checksum: str) -> dict[str, Any] | None:
-    df = store.read("ingest_batches", "kind = ? AND checksum = ?", [kind, checksum])
+    df = store.read(
+        "ingest_batches", "kind = ? AND checksum = ? AND status = 'done'", [kind, checksum]
+    )
     return None if df.empty else df.iloc[0].to_dict()
 
 
@@ -427,19 +455,21 @@ def ingest_vacancies(
         return _skipped_report(prev, "vacancies", path, prof.name, checksum)
 
     unmapped: Counter[str] = Counter()
-    with store.transaction():
-        batch = _Batch(store, "vacancies", path, prof.name, checksum)
-        index = dedup.NearDuplicateIndex(near_threshold) if near_duplicates else None
-        if index is not None:
-            for vid, blob in store.con.execute(
-                "SELECT vacancy_id, minhash FROM vacancy_signatures"
-            ).fetchall():
-                index.add(vid, dedup.from_bytes(blob))
+    index = dedup.NearDuplicateIndex(near_threshold) if near_duplicates else None
+    if index is not None:
+        for vid, blob in store.con.execute(
+            "SELECT vacancy_id, minhash FROM vacancy_signatures"
+        ).fetchall():
+            index.add(vid, dedup.from_bytes(blob))
+    # Each chunk commits on its own (DuckDB keeps an open transaction's rows in memory);
+    # the batch context removes everything the batch wrote if anything fails.
+    with _Batch(store, "vacancies", path, prof.name, checksum) as batch:
         with _progress(progress, path, path.stat().st_size) as bar:
             task = bar.add_task("ingest", total=None, records=0) if bar else None
             for n_chunk, chunk in enumerate(_chunks(src.records(), chunk_size)):
-                _vacancy_chunk(chunk, prof, rmap, smap, unmapped, batch, index)
-                batch.flush()
+                with store.transaction():
+                    _vacancy_chunk(chunk, prof, rmap, smap, unmapped, batch, index)
+                    batch.flush()
                 if bar is not None:
                     bar.update(task, records=batch.report.read)
                 if _after_chunk is not None:
@@ -523,6 +553,7 @@ def _vacancy_chunk(
                 {
                     "vacancy_id": [s[0] for s in sigs],
                     "minhash": pa.array([s[1] for s in sigs], pa.binary()),
+                    "batch_id": [batch.report.batch_id] * len(sigs),
                 }
             ),
         )
@@ -737,13 +768,13 @@ def ingest_credentials(
     prev = _already_ingested(store, "credentials", checksum)
     if prev is not None:
         return _skipped_report(prev, "credentials", path, name, checksum)
-    with store.transaction():
-        batch = _Batch(store, "credentials", path, name, checksum)
+    with _Batch(store, "credentials", path, name, checksum) as batch:
         with _progress(progress, path, path.stat().st_size) as bar:
             task = bar.add_task("ingest", total=None, records=0) if bar else None
             for chunk in _chunks(items, chunk_size):
-                _credential_chunk(chunk, batch)
-                batch.flush()
+                with store.transaction():
+                    _credential_chunk(chunk, batch)
+                    batch.flush()
                 if bar is not None:
                     bar.update(task, records=batch.report.read)
         return batch.finish()

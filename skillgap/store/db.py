@@ -12,7 +12,9 @@ so an ingest batch can wrap many ``append`` calls and either all of them land or
 from __future__ import annotations
 
 import contextlib
+import os
 import re
+import socket
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -65,6 +67,7 @@ class Store:
         store = cls(con, path)
         if not read_only:
             store._migrate()
+            store.recover()
         elif store.schema_version() != LATEST_VERSION:
             con.close()
             raise StoreError(
@@ -254,6 +257,31 @@ class Store:
             self._con.execute(f'DELETE FROM "{table}" WHERE {where}', params or [])
             return self.append(table, df)
 
+    # Batches ------------------------------------------------------------------------
+    BATCH_TABLES = ("vacancies", "credentials", "vacancy_signatures", "duplicates", "quarantine")
+
+    def discard_batch(self, batch_id: str) -> None:
+        """Remove every row an ingest batch wrote (it failed or its process died)."""
+        with self.transaction():
+            for table in self.BATCH_TABLES:
+                self._con.execute(f'DELETE FROM "{table}" WHERE batch_id = ?', [batch_id])
+            self._con.execute("DELETE FROM ingest_batches WHERE batch_id = ?", [batch_id])
+
+    def recover(self) -> list[str]:
+        """Discard batches left 'running' by a process on this host that no longer exists.
+
+        Ingest commits chunk by chunk so memory stays flat; a batch that dies by a signal
+        the Python code cannot catch (kill -9, power loss) is removed here, the next time
+        the store is opened for writing. Batches of live processes are left alone.
+        """
+        rows = self._con.execute(
+            "SELECT batch_id, owner FROM ingest_batches WHERE status = 'running'"
+        ).fetchall()
+        gone = [batch_id for batch_id, owner in rows if not owner_alive(owner)]
+        for batch_id in gone:
+            self.discard_batch(batch_id)
+        return gone
+
     # Summary ------------------------------------------------------------------------
     def info(self) -> dict[str, Any]:
         """Counts for ``skillgap store info``: by source, language, period, region, sector."""
@@ -296,6 +324,28 @@ class Store:
                 "SELECT kind, count(*) FROM ingest_batches GROUP BY kind ORDER BY kind"
             ),
         }
+
+
+def current_owner() -> str:
+    """``host:pid`` of this process, recorded on the batches it is writing."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def owner_alive(owner: str | None) -> bool:
+    """Whether the process that owns a running batch may still be writing it."""
+    if not owner or ":" not in owner:
+        return False
+    host, _, pid_text = owner.rpartition(":")
+    if host != socket.gethostname():
+        return True  # another machine: cannot tell, so do not touch its batch
+    try:
+        pid = int(pid_text)
+        os.kill(pid, 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _to_arrow_array(

@@ -71,9 +71,20 @@ def _v1(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE TABLE IF NOT EXISTS vacancy_signatures (vacancy_id VARCHAR, minhash BLOB)")
 
 
+def _v2(con: duckdb.DuckDBPyConnection) -> None:
+    """Batches commit chunk by chunk: rows must be traceable to their batch and owner.
+
+    (Contract tables created by v1 on a fresh file already have ``owner`` because v1 reads
+    the current contract; hence IF NOT EXISTS.)
+    """
+    con.execute("ALTER TABLE ingest_batches ADD COLUMN IF NOT EXISTS owner VARCHAR")
+    con.execute("ALTER TABLE vacancy_signatures ADD COLUMN IF NOT EXISTS batch_id VARCHAR")
+
+
 # (version, description, step). Append new steps; never change a released one.
 MIGRATIONS: list[tuple[int, str, Callable[[duckdb.DuckDBPyConnection], None]]] = [
     (1, "initial tables", _v1),
+    (2, "batch owner and signature batch ids", _v2),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
