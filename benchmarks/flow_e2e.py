@@ -100,9 +100,8 @@ def main() -> None:
         )
     print(f"second/first (process wall): {second['process_wall'] / first['process_wall']:.1%}")
     print(f"second/first (flow wall):    {second['wall'] / first['wall']:.1%}")
-    print(
-        f"benchmark process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
-    )
+    own_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"benchmark process peak RSS: {own_mb:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -57,7 +57,7 @@ def test_unknown_analysis_key_is_an_error(tmp_path: Path) -> None:
 
 def test_missing_input_file_is_named(tmp_path: Path) -> None:
     path = _write(tmp_path, GOOD.replace('"ads.csv"', '"nope.csv"'))
-    with pytest.raises(ConfigError, match="nope.csv"):
+    with pytest.raises(ConfigError, match=r"nope\.csv"):
         load_config(path)
 
 
