@@ -229,3 +229,8 @@ def test_cli_credentials_check_and_store_info(data_dir: Path) -> None:
     assert res.exit_code == 0, res.output
     res = runner.invoke(app, ["store", "info"])
     assert res.exit_code == 0 and "credentials" in res.output and "elm" in res.output
+    cop = _elm("ec_elm_v3_Sample-CertOfPart-unsigned.jsonld")
+    assert runner.invoke(app, ["ingest", "credentials", str(cop), "--format", "elm"]).exit_code == 0
+    res = runner.invoke(app, ["store", "quarantine", "--reason", "no learning"])
+    assert res.exit_code == 0, res.output
+    assert "1 record(s)" in res.output and "CertOfPart" in res.output

@@ -165,6 +165,34 @@ def store_info(store: Path | None = _STORE_OPT) -> None:
     show("quarantine by reason", info["quarantine_by_reason"])
 
 
+@store_app.command("quarantine")
+def store_quarantine(
+    reason: str | None = typer.Option(None, "--reason", help="Only reasons starting with this."),
+    limit: int = typer.Option(20, "--limit", help="Rows to show."),
+    store: Path | None = _STORE_OPT,
+) -> None:
+    """List quarantined records: file, line/record and reason (newest batch first)."""
+    from skillgap.store import Store
+
+    where, params = None, None
+    if reason:
+        where, params = "starts_with(reason, ?)", [reason]
+    with Store.open(store) as st:
+        df = st.read("quarantine", where, params)
+        total = len(df)
+        batches = st.read("ingest_batches", columns=["batch_id", "started_at"])
+    order = dict(zip(batches["batch_id"], batches["started_at"], strict=True))
+    df = df.assign(_t=df["batch_id"].map(order)).sort_values("_t", ascending=False).head(limit)
+    t = Table(
+        title=f"quarantine: {total:,} record(s)" + (f" with reason '{reason}'" if reason else "")
+    )
+    for col in ("file", "record", "reason"):
+        t.add_column(col, overflow="fold")
+    for row in df.itertuples():
+        t.add_row(Path(row.source_file).name, row.record, row.reason)
+    console.print(t)
+
+
 @credentials_app.command("check")
 def credentials_check(
     file: Path = typer.Argument(..., help="Catalogue or ELM/OB3 credential file."),
