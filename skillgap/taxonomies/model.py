@@ -82,6 +82,18 @@ FULL_IMPORT_HINT = (
 )
 
 
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as dicts of plain Python values.
+
+    Column-wise ``tolist()`` then zip: ~10x faster than iterating pandas' Arrow-backed
+    string columns (which ``to_dict("records")`` does), and the indexes are rebuilt at every
+    start of the CLI and the mapping engine.
+    """
+    cols = list(df.columns)
+    columns = [df[c].tolist() for c in cols]
+    return [dict(zip(cols, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
 def normalise_label(text: str) -> str:
     """Lower-case, collapse whitespace: how labels are compared everywhere."""
     return " ".join(str(text).lower().split())
@@ -144,15 +156,15 @@ class Taxonomy:
     # Indexes, built lazily once --------------------------------------------------
     @cached_property
     def _skill_by_uri(self) -> dict[str, dict[str, Any]]:
-        return {row["uri"]: row for row in self.skills.to_dict("records")}
+        return {row["uri"]: row for row in _records(self.skills)}
 
     @cached_property
     def _skills_by_label(self) -> dict[str, list[str]]:
         index: dict[str, list[str]] = {}
         for uri, pref, alts in zip(
-            self.skills["uri"],
-            self.skills["preferred_label"],
-            self.skills["alt_labels"],
+            self.skills["uri"].tolist(),
+            self.skills["preferred_label"].tolist(),
+            self.skills["alt_labels"].tolist(),
             strict=True,
         ):
             for label in [pref, *list(alts if alts is not None else [])]:
@@ -165,8 +177,8 @@ class Taxonomy:
     def _groups_of_skill(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         for s, g in zip(
-            self.tables["skill_groups"]["skill_uri"],
-            self.tables["skill_groups"]["group_uri"],
+            self.tables["skill_groups"]["skill_uri"].tolist(),
+            self.tables["skill_groups"]["group_uri"].tolist(),
             strict=True,
         ):
             out.setdefault(s, []).append(g)
@@ -176,13 +188,13 @@ class Taxonomy:
     def _collections_of_skill(self) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
         coll = self.tables["collections"]
-        for s, c in zip(coll["skill_uri"], coll["collection"], strict=True):
+        for s, c in zip(coll["skill_uri"].tolist(), coll["collection"].tolist(), strict=True):
             out.setdefault(s, set()).add(c)
         return out
 
     @cached_property
     def _group_by_uri(self) -> dict[str, dict[str, Any]]:
-        return {row["uri"]: row for row in self.groups.to_dict("records")}
+        return {row["uri"]: row for row in _records(self.groups)}
 
     # Accessors ---------------------------------------------------------------------
     def skill(self, uri: str) -> dict[str, Any]:
@@ -228,7 +240,9 @@ class Taxonomy:
         targets = {group_uri}
         if recursive:
             children: dict[str, list[str]] = {}
-            for uri, parents in zip(self.groups["uri"], self.groups["parents"], strict=True):
+            for uri, parents in zip(
+                self.groups["uri"].tolist(), self.groups["parents"].tolist(), strict=True
+            ):
                 for p in parents if parents is not None else []:
                     children.setdefault(p, []).append(uri)
             frontier = [group_uri]
@@ -270,6 +284,10 @@ class Taxonomy:
         """(uri, preferred label, alt labels, description) for every skill."""
         s = self.skills
         for uri, pref, alts, desc in zip(
-            s["uri"], s["preferred_label"], s["alt_labels"], s["description"], strict=True
+            s["uri"].tolist(),
+            s["preferred_label"].tolist(),
+            s["alt_labels"].tolist(),
+            s["description"].tolist(),
+            strict=True,
         ):
             yield uri, pref, list(alts if alts is not None else []), desc or ""
