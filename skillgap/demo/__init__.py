@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from skillgap.taxonomies.model import Taxonomy
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -46,7 +49,7 @@ def load_planted() -> dict[str, Any]:
     return json.loads((DATA_DIR / "planted.json").read_text(encoding="utf-8"))
 
 
-def demo_taxonomy():
+def demo_taxonomy() -> Taxonomy:
     """A small ``Taxonomy`` holding only the ESCO concepts the demo uses.
 
     Enough for the analysis tests (labels, hierarchy groups, collections, occupations with

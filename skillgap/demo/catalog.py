@@ -258,7 +258,16 @@ class OccupationSpec:
     skills: tuple[tuple[str, float], ...]  # (skill key, base probability an ad names it)
 
 
-def _o(key, uuid, label, isco, sector, weight, titles, skills) -> OccupationSpec:
+def _o(
+    key: str,
+    uuid: str,
+    label: str,
+    isco: str,
+    sector: str,
+    weight: float,
+    titles: list[str],
+    skills: list[tuple[str, float]],
+) -> OccupationSpec:
     return OccupationSpec(
         key, f"{ESCO}occupation/{uuid}", label, isco, sector, weight, tuple(titles), tuple(skills)
     )

@@ -16,9 +16,10 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -30,8 +31,10 @@ TRUTH_MODEL_ID = "demo-truth"
 DEFAULT_SEED = 20240601
 DEFAULT_VACANCIES = 3000
 
+T = TypeVar("T")
 
-def _atomic_write(path: Path, write) -> None:
+
+def _atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
@@ -55,7 +58,7 @@ class _Gen:
         self.skills = {s.key: s for s in C.SKILLS}
         self.occupations = {o.key: o for o in C.OCCUPATIONS}
 
-    def pick(self, items, weights=None):
+    def pick(self, items: Iterable[T], weights: Sequence[float] | None = None) -> T:
         items = list(items)
         if weights is not None:
             w = np.asarray(weights, dtype=float)

@@ -165,7 +165,9 @@ class SkillInfo:
     flags_missing: str | None
     unknown: list[str]
 
-    def attach(self, df: pd.DataFrame, cols: tuple[str, ...] = ("label", *FLAG_COLUMNS)):
+    def attach(
+        self, df: pd.DataFrame, cols: tuple[str, ...] = ("label", *FLAG_COLUMNS)
+    ) -> pd.DataFrame:
         """Return ``df`` with ``cols`` looked up by its ``skill_uri`` column."""
         looked = self.table.reindex(df["skill_uri"].to_numpy())
         out = df.copy()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -14,7 +16,11 @@ def _col(df: pd.DataFrame, name: str) -> pd.Series:
     return df[name] if name in df.columns else pd.Series(None, index=df.index, dtype=object)
 
 
-def coverage_table(supply: pd.DataFrame, credentials: pd.DataFrame, label_of) -> pd.DataFrame:
+def coverage_table(
+    supply: pd.DataFrame,
+    credentials: pd.DataFrame,
+    label_of: Callable[[pd.DataFrame], pd.DataFrame],
+) -> pd.DataFrame:
     """One row per (skill, credential) link, best score first within each skill."""
     meta = pd.DataFrame(
         {
