@@ -71,6 +71,9 @@ def ingest_vacancies_cmd(
     no_near_duplicates: bool = typer.Option(
         False, "--no-near-duplicates", help="Skip MinHash near-duplicate detection (faster)."
     ),
+    near_threshold: float = typer.Option(
+        0.8, "--near-threshold", min=0.1, max=1.0, help="Estimated Jaccard for a repost."
+    ),
     store: Path | None = _STORE_OPT,
 ) -> None:
     """Ingest a vacancy file as one batch (re-ingesting the same file is a no-op)."""
@@ -87,6 +90,7 @@ def ingest_vacancies_cmd(
             region_map=region_map,
             sector_map=sector_map,
             encoding=encoding,
+            near_threshold=near_threshold,
         )
     _print_report(report)
 
