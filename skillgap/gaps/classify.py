@@ -1,4 +1,16 @@
-"""Gap scores, the develop / update / covered decision, the hierarchy roll-up and advice."""
+"""Gap scores, the develop / update / covered decision, the hierarchy roll-up and advice.
+
+Gap score of a skill in a scope (0..1): ``gap = D * T * (1 - C)`` where
+``D = 1 - exp(-ci_low / demand_scale)`` uses the lower Wilson bound of the share, so a
+share built on few ads counts for less; ``T`` is 1.0 for new/emerging, 0.75 for stable or
+unknown and 0.5 for declining demand; ``C`` is the best credential match score (gold 1.0,
+none 0). Multiplying keeps each factor a veto: no demand, or full coverage, means no gap.
+
+Classification, first rule that applies: insufficient_evidence (minimum-evidence rule not
+met) -> covered (a credential matches with score >= coverage_threshold) -> monitor
+(gap < action_threshold) -> update (a credential is close: weak direct match, or it
+teaches a same-group skill that co-occurs with this one in ads) -> develop.
+"""
 
 from __future__ import annotations
 
