@@ -98,6 +98,20 @@ def test_semicolon_delimiter_is_sniffed(tmp_path: Path, store: Store) -> None:
     assert ingest_vacancies(f, "generic", store).stored == 2
 
 
+def test_profile_quotechar_and_delimiter(tmp_path: Path, store: Store) -> None:
+    prof = tmp_path / "q.toml"
+    prof.write_text(
+        'kind = "vacancies"\ndelimiter = "|"\nquotechar = "\'"\n'
+        '[fields]\nid = "id"\ntext = "text"\n',
+        encoding="utf-8",
+    )
+    f = tmp_path / "q.txt"
+    f.write_text(f"id|text\n1|'{TEXT} A | inside, quoted.'\n", encoding="utf-8")
+    rep = ingest_vacancies(f, prof, store)
+    assert rep.stored == 1
+    assert store.read("vacancies")["text"].iloc[0].endswith("A | inside, quoted.")
+
+
 def test_jsonl_and_parquet(tmp_path: Path, store: Store) -> None:
     jl = tmp_path / "v.jsonl"
     jl.write_text("\n".join(json.dumps(r) for r in _rows(TEXT, OTHER)) + "\n", encoding="utf-8")

@@ -446,7 +446,12 @@ def ingest_vacancies(
         else (CodeMap(prof.sector_map) if prof.sector_map else None)
     )
     src = TabularSource(
-        path, prof.format, encoding=prof.encoding, delimiter=prof.delimiter, sheet=prof.sheet
+        path,
+        prof.format,
+        encoding=prof.encoding,
+        delimiter=prof.delimiter,
+        quotechar=prof.quotechar,
+        sheet=prof.sheet,
     )
     _check_columns(prof, src)
     checksum = file_checksum(path)
@@ -739,6 +744,7 @@ def read_credentials(
         fmt if fmt not in (None, "elm") else prof.format,
         encoding=prof.encoding,
         delimiter=prof.delimiter,
+        quotechar=prof.quotechar,
         sheet=prof.sheet,
     )
     _check_columns(prof, src)

@@ -58,6 +58,7 @@ _TOP_KEYS = {
     "format",
     "encoding",
     "delimiter",
+    "quotechar",
     "sheet",
     "fields",
     "required",
@@ -83,6 +84,7 @@ class Profile:
     format: str | None = None
     encoding: str | None = None
     delimiter: str | None = None
+    quotechar: str = '"'
     sheet: str | None = None
     fields: dict[str, list[str]] = field(default_factory=dict)
     required: list[str] = field(default_factory=list)
@@ -191,6 +193,7 @@ def load_profile(profile: str | Path, kind: str) -> Profile:
         format=raw.get("format"),
         encoding=raw.get("encoding"),
         delimiter=raw.get("delimiter"),
+        quotechar=raw.get("quotechar", '"'),
         sheet=raw.get("sheet"),
         fields=fields,
         required=list(required),

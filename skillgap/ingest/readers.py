@@ -139,6 +139,7 @@ class TabularSource:
         *,
         encoding: str | None = None,
         delimiter: str | None = None,
+        quotechar: str = '"',
         sheet: str | None = None,
         chunk_size: int = 5000,
     ) -> None:
@@ -150,6 +151,7 @@ class TabularSource:
         self.sheet = sheet
         self.encoding: str | None = None
         self.delimiter = delimiter
+        self.quotechar = quotechar
         if self.format in ("csv", "jsonl", "json"):
             self.encoding = detect_encoding(self.path, encoding)
         self.columns = self._columns()
@@ -170,7 +172,11 @@ class TabularSource:
                         self.delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
                     except csv.Error:
                         self.delimiter = ","
-                header = next(csv.reader(sample.splitlines(), delimiter=self.delimiter))
+                header = next(
+                    csv.reader(
+                        sample.splitlines(), delimiter=self.delimiter, quotechar=self.quotechar
+                    )
+                )
                 return [h.strip() for h in header]
             if self.format == "parquet":
                 import pyarrow.parquet as pq
@@ -217,7 +223,7 @@ class TabularSource:
 
     def _csv(self) -> Iterator[RawRecord | BadRecord]:
         with self._open_text() as fh:
-            reader = csv.reader(fh, delimiter=self.delimiter or ",")
+            reader = csv.reader(fh, delimiter=self.delimiter or ",", quotechar=self.quotechar)
             header: list[str] | None = None
             width = 0
             last_line = 0
