@@ -180,3 +180,15 @@ def test_configured_snapshot_and_forced_replace(tmp_path: Path) -> None:
     assert written is True  # ... unless forced
     assert load_taxonomy("builtin-a", settings).skills["preferred_label"].iloc[0] == "rebuilt"
     assert not [p for p in settings.taxonomies_dir.iterdir() if p.name.startswith(".")]
+
+
+def test_load_is_cached_per_process_until_the_snapshot_changes(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "d", taxonomy=None)
+    save_snapshot(_tiny("official", "esco-c"), settings)
+    first = load_taxonomy(settings=settings)
+    assert load_taxonomy("esco-c", settings) is first
+    assert load_taxonomy(settings=settings, fresh=True) is not first
+    changed = _tiny("official", "esco-c")
+    changed.skills.loc[0, "preferred_label"] = "changed"
+    save_snapshot(changed, settings, replace=True)
+    assert load_taxonomy(settings=settings).skills["preferred_label"].iloc[0] == "changed"

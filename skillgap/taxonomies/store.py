@@ -28,7 +28,6 @@ import json
 import os
 import shutil
 import tempfile
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -314,12 +313,23 @@ def _resolve(snapshot: str, settings: Settings) -> Path:
     )
 
 
-def load_taxonomy(snapshot: str | None = None, settings: Settings | None = None) -> Taxonomy:
+# Loaded snapshots by (folder, manifest identity): a flow that loads the taxonomy in several
+# tasks of one process pays for the Parquet read and the lookup indexes once.
+_CACHE: dict[tuple[str, int, int, int], Taxonomy] = {}
+_CACHE_SIZE = 2
+
+
+def load_taxonomy(
+    snapshot: str | None = None, settings: Settings | None = None, *, fresh: bool = False
+) -> Taxonomy:
     """Load a snapshot (by id or unique id prefix; ``builtin`` names the built-in).
 
     With no id: ``Settings.taxonomy`` if configured, else the last imported official
     bundle, else the built-in default. Raises :class:`MissingDataError` naming the set-up
     commands when there is nothing to load.
+
+    The same object is returned to every caller in the process (the last two snapshots
+    are kept), so treat it as read-only; ``fresh=True`` reads the files again.
     """
     import pyarrow.parquet as pq
 
@@ -336,6 +346,10 @@ def load_taxonomy(snapshot: str | None = None, settings: Settings | None = None)
                 f"file) is unusable: {exc}"
             ) from None
         raise
+    st = (folder / MANIFEST).stat()  # a rewritten snapshot has a new manifest file
+    key = (str(folder), st.st_ino, st.st_mtime_ns, st.st_size)
+    if not fresh and key in _CACHE:
+        return _CACHE[key]
     manifest = _read_manifest(folder)
     tables: dict[str, pd.DataFrame] = {}
     for name in TABLE_COLUMNS:
@@ -347,13 +361,8 @@ def load_taxonomy(snapshot: str | None = None, settings: Settings | None = None)
                 f"{path}: snapshot table unreadable ({exc}); delete {folder} and import again"
             ) from None
     manifest["path"] = str(folder)
-    return Taxonomy(tables=tables, manifest=manifest)
-
-
-def timed_load(
-    snapshot: str | None = None, settings: Settings | None = None
-) -> tuple[Taxonomy, float]:
-    """Load and return the wall time in seconds (the benchmark and `info` report it)."""
-    t0 = time.perf_counter()
-    tax = load_taxonomy(snapshot, settings)
-    return tax, time.perf_counter() - t0
+    tax = Taxonomy(tables=tables, manifest=manifest)
+    _CACHE[key] = tax
+    while len(_CACHE) > _CACHE_SIZE:
+        del _CACHE[next(iter(_CACHE))]
+    return tax
