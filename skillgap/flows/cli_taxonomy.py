@@ -27,8 +27,16 @@ console = Console()
 
 @contextmanager
 def _steps(title: str) -> Iterator[Callable[[str], None]]:
-    """A rich progress bar fed with step messages (transient: gone when work ends)."""
+    """A rich progress bar fed with step messages (transient: gone when work ends).
+
+    Without a terminal (``make setup`` in CI, a log file) each step is printed as a line
+    instead, so the log shows what ran and where it stopped.
+    """
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    if not console.is_terminal:
+        yield lambda message: console.print(f"{title}: {message}", highlight=False)
+        return
 
     with Progress(
         SpinnerColumn(),
@@ -48,7 +56,8 @@ def _steps(title: str) -> Iterator[Callable[[str], None]]:
 
 def _summary(tax: Taxonomy, title: str) -> None:
     m = tax.manifest
-    table = Table(title=title, show_header=True, header_style="bold")
+    console.print(f"[bold]{title}[/]")
+    table = Table(show_header=True, header_style="bold")
     table.add_column("table")
     table.add_column("rows", justify="right")
     for name, n in tax.counts().items():
@@ -126,6 +135,8 @@ def download(
         def on_bytes(name: str, done: int, total: int | None) -> None:
             if name not in tasks:
                 tasks[name] = bar.add_task(name, total=total)
+                if not console.is_terminal:
+                    console.print(f"downloading {name} ({total or '?'} bytes)", highlight=False)
             bar.update(tasks[name], completed=done)
 
         paths = download_bundle(

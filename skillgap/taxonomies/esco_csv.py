@@ -591,7 +591,12 @@ def read_bundle(bundle: Bundle, *, progress: Progress | None = None) -> Taxonomy
     frames: dict[str, tuple[SourceFile, pd.DataFrame]] = {}
     checksums: dict[str, str] = {}
     for stem, src in sorted(bundle.files.items()):
-        if stem in ("ISCOGroups", "conceptSchemes", "broaderRelationsOccPillar"):
+        if stem in (
+            "ISCOGroups",
+            "conceptSchemes",
+            "broaderRelationsOccPillar",
+            "researchOccupationsCollection",
+        ):
             # Not part of the model; still checksummed so the snapshot id covers them.
             checksums[src.name] = src.sha256 or hashlib.sha256(src.read_bytes()).hexdigest()
             continue
