@@ -216,8 +216,9 @@ def _heatmap(
     """Mean gap score of classified skills per sector x region scope of the gaps table."""
     gaps = tables["gaps"]
     values: dict[tuple[str, str], list[float]] = defaultdict(list)
+    parsed = {s: parse_scope(s) for s in gaps["scope"].dropna().unique()}
     for s, cls, gs in zip(gaps["scope"], gaps["classification"], gaps["gap_score"], strict=True):
-        sc = parse_scope(s)
+        sc = parsed.get(s, {})
         if set(sc) != {"sector", "region"}:
             continue
         if any(sc.get(k) != v for k, v in scope.items()):

@@ -19,7 +19,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from skillgap.reports.views import plain
+from skillgap.reports.views import plain, plain_column
 
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_CHARS = 32_767
@@ -38,6 +38,13 @@ def excel_value(value: object) -> Any:
     if isinstance(v, str):
         v = ILLEGAL_CHARACTERS_RE.sub("", v)[:EXCEL_MAX_CHARS]
     return v
+
+
+def _excel_column(series: pd.Series) -> list[Any]:
+    """A column as cell values; numbers skip the per-cell path (see ``plain_column``)."""
+    if series.dtype.kind in "iubf":
+        return plain_column(series)
+    return [excel_value(v) for v in series.tolist()]
 
 
 def _cell(ws: Any, value: Any) -> Any:
@@ -94,7 +101,8 @@ def write_workbook(
                 "the CSV and Parquet files have them all"
             )
             df = df.iloc[:limit]
-        rows = [[excel_value(v) for v in row] for row in df.itertuples(index=False, name=None)]
+        columns = [_excel_column(df[c]) for c in df.columns]
+        rows = [list(r) for r in zip(*columns, strict=True)] if len(df) else []
         sheets.append((name, header, rows))
     about_rows = [[k, excel_value(v)] for k, v in about] + [["note", n] for n in notes]
     _sheet(wb, "about", ["item", "value"], about_rows)
