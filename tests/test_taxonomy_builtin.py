@@ -159,6 +159,9 @@ def test_official_import_preferred_over_builtin(tmp_path: Path) -> None:
     assert load_taxonomy(settings=settings).snapshot_id == "esco-two"
     assert [m["snapshot_id"] for m in list_snapshots(settings) if m["active"]] == ["esco-two"]
     assert load_taxonomy("builtin", settings).snapshot_id == "builtin-b"
+    pinned = Settings(data_dir=tmp_path / "d", taxonomy="esco-o")  # a unique prefix
+    assert load_taxonomy(settings=pinned).snapshot_id == "esco-one"
+    assert [m["snapshot_id"] for m in list_snapshots(pinned) if m["active"]] == ["esco-one"]
     assert load_taxonomy("esco-o", settings).snapshot_id == "esco-one"
     with pytest.raises(MissingDataError, match=r"ambiguous"):
         load_taxonomy("esco-", settings)

@@ -3,7 +3,7 @@
 Layout::
 
     taxonomies/
-      LATEST                     id of the last imported snapshot (any kind)
+      LATEST                     id of the last imported official snapshot
       esco-v1.1.1-en-<hash>/     one folder per snapshot
         manifest.json            snapshot_id, kind, esco_version, language, sources,
                                  checksums, counts, missing, imported_at, ...
@@ -263,6 +263,13 @@ def list_snapshots(settings: Settings | None = None) -> list[dict[str, Any]]:
         out.append(manifest)
     out.sort(key=lambda m: (str(m.get("imported_at", "")), m.get("snapshot_id", "")))
     active = _active_id(s, out)
+    ids = [str(m.get("snapshot_id")) for m in out]
+    if active not in ids:  # a configured prefix or alias: mark what it resolves to
+        if active in ("builtin", "default"):
+            hits = [str(m["snapshot_id"]) for m in out if m.get("kind") == "builtin"][-1:]
+        else:
+            hits = [i for i in ids if active and i.startswith(active)]
+        active = hits[0] if len(hits) == 1 else active
     for m in out:
         m["active"] = m.get("snapshot_id") == active
     return out
