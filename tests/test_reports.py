@@ -444,3 +444,17 @@ def test_prints_to_pdf(full_run: dict[str, Path], tmp_path: Path) -> None:
     # the page tree's /Count is the number of pages: a long report spans several A4 pages
     counts = [int(n) for n in re.findall(rb"/Count (\d+)", data)]
     assert counts and max(counts) >= 3
+
+
+def test_excel_sheets_are_capped_with_a_note(tmp_path: Path, analysis: GapAnalysis) -> None:
+    from skillgap.reports.excel import write_workbook
+
+    path = tmp_path / "capped.xlsx"
+    notes = write_workbook(path, {"gaps": analysis.gaps}, [("run_id", "r")], row_cap=10)
+    assert notes == [
+        f"sheet gaps: only the first 10 of {len(analysis.gaps):,} rows; "
+        "tables/gaps.csv and tables/gaps.parquet have them all"
+    ]
+    wb = load_workbook(path)
+    assert wb["gaps"].max_row == 11
+    assert [r[1].value for r in wb["about"].iter_rows(min_row=2)][-1] == notes[0]

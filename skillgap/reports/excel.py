@@ -22,6 +22,11 @@ from openpyxl.utils import get_column_letter
 from skillgap.reports.views import plain, plain_column
 
 EXCEL_MAX_ROWS = 1_048_576
+# Rows per sheet we write. openpyxl streams about 10-20k rows a second on one core, so a
+# national-scale demand table (millions of cells) would make the workbook the slowest
+# step of a run; beyond this cap the sheet is cut and the "about" sheet says so. The CSV
+# and Parquet files always hold every row.
+SHEET_ROW_CAP = 100_000
 EXCEL_MAX_CHARS = 32_767
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="12355B")
@@ -86,7 +91,11 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[Any]]) -
 
 
 def write_workbook(
-    path: Path, tables: Mapping[str, pd.DataFrame], about: list[tuple[str, Any]]
+    path: Path,
+    tables: Mapping[str, pd.DataFrame],
+    about: list[tuple[str, Any]],
+    *,
+    row_cap: int = SHEET_ROW_CAP,
 ) -> list[str]:
     """Write the workbook to ``path``; return notes about anything Excel could not hold."""
     notes: list[str] = []
@@ -94,11 +103,11 @@ def write_workbook(
     sheets: list[tuple[str, list[str], list[list[Any]]]] = []
     for name, df in tables.items():
         header = [str(c) for c in df.columns]
-        limit = EXCEL_MAX_ROWS - 1
+        limit = min(row_cap, EXCEL_MAX_ROWS - 1)
         if len(df) > limit:
             notes.append(
-                f"sheet {name}: {len(df)} rows cut to Excel's limit of {limit}; "
-                "the CSV and Parquet files have them all"
+                f"sheet {name}: only the first {limit:,} of {len(df):,} rows; "
+                f"tables/{name}.csv and tables/{name}.parquet have them all"
             )
             df = df.iloc[:limit]
         columns = [_excel_column(df[c]) for c in df.columns]
