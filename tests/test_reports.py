@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -458,3 +459,17 @@ def test_excel_sheets_are_capped_with_a_note(tmp_path: Path, analysis: GapAnalys
     wb = load_workbook(path)
     assert wb["gaps"].max_row == 11
     assert [r[1].value for r in wb["about"].iter_rows(min_row=2)][-1] == notes[0]
+
+
+def test_reports_layer_never_imports_nlp_or_prefect() -> None:
+    code = (
+        "import sys; from skillgap.reports import write_reports; "
+        "import skillgap.reports.context, skillgap.reports.charts; "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('prefect', 'torch', "
+        "'sentence_transformers', 'spacy') or m.startswith('skillgap.nlp') "
+        "or m.startswith('skillgap.flows')]; print(bad)"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert proc.stdout.strip() == "[]"

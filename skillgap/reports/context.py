@@ -429,7 +429,9 @@ def build_context(
     key = scope_key(scope)
 
     gaps = records(tables["gaps"])
-    gaps.sort(key=lambda r: (-(r.get("gap_score") or -1), str(r.get("label"))))
+    gaps.sort(
+        key=lambda r: (r.get("gap_score") is None, -(r.get("gap_score") or 0), str(r.get("label")))
+    )
     classified = [r for r in gaps if r.get("classification") != "insufficient_evidence"]
     # what a reader can act on; covered skills are counted in the headline, not charted
     open_gaps = [r for r in classified if r.get("classification") not in ("covered",)]
