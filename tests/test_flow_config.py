@@ -79,3 +79,17 @@ def test_missing_config_and_bad_toml(tmp_path: Path) -> None:
     bad.write_text("[run\nname=", encoding="utf-8")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_config(bad)
+
+
+def test_cli_reports_a_bad_config_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from skillgap.flows.cli import main
+
+    path = _write(tmp_path, GOOD.replace('"ads.csv"', '"nope.csv"'))
+    monkeypatch.setattr("sys.argv", ["skillgap", "run", str(path)])
+    with pytest.raises(SystemExit) as exc:
+        main()
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "nope.csv" in err and "Traceback" not in err

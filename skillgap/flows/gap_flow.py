@@ -26,6 +26,13 @@ from skillgap import __version__
 from skillgap.config import Settings, get_settings
 from skillgap.flows.analysis_config import AnalysisConfig, analysis_params, load_config
 
+VACANCY_OCCUPATIONS_DDL = """
+CREATE TABLE IF NOT EXISTS vacancy_occupations (
+    vacancy_id VARCHAR, occupation_uri VARCHAR, label VARCHAR, score DOUBLE,
+    taxonomy_version VARCHAR, model_id VARCHAR
+)
+"""
+
 MAPPING_LOG_DDL = """
 CREATE TABLE IF NOT EXISTS mapping_log (
     doc_type VARCHAR, doc_id VARCHAR, content_hash VARCHAR,
@@ -113,6 +120,7 @@ def map_documents(store_path: Path, taxonomy: Any, model_path: Path | None, prog
     counts: dict[str, int] = {}
     with Store.open(store_path) as store:
         store.con.execute(MAPPING_LOG_DDL)
+        store.con.execute(VACANCY_OCCUPATIONS_DDL)
         done = store.read(
             "mapping_log",
             where="taxonomy_version = ? AND model_id = ?",
@@ -165,17 +173,65 @@ def map_documents(store_path: Path, taxonomy: Any, model_path: Path | None, prog
                     "mapped_at": datetime.now(UTC).replace(tzinfo=None),
                 }
             )
+            occupations = None
+            if doc_type == "vacancy":
+                occupations = _occupations_for(frame, taxonomy, model_path)
             with store.transaction():
-                for table, col in (("skill_mentions", "doc_id"), ("mapping_log", "doc_id")):
+                for table in ("skill_mentions", "mapping_log"):
                     store.con.execute(
                         f"DELETE FROM {table} WHERE doc_type = ? AND taxonomy_version = ? "
-                        f"AND model_id = ? AND {col} IN (SELECT unnest(?))",
+                        "AND model_id = ? AND doc_id IN (SELECT unnest(?))",
                         [doc_type, tax_version, model_id, ids],
                     )
                 store.append("skill_mentions", mentions)
                 store.append("mapping_log", log)
+                if occupations is not None and len(occupations):
+                    store.con.execute(
+                        "DELETE FROM vacancy_occupations WHERE taxonomy_version = ? "
+                        "AND model_id = ? AND vacancy_id IN (SELECT unnest(?))",
+                        [tax_version, model_id, list(occupations["vacancy_id"])],
+                    )
+                    occupations = occupations.assign(
+                        taxonomy_version=tax_version, model_id=model_id
+                    )
+                    store.append("vacancy_occupations", occupations)
             added += len(mentions)
         return {**counts, "model_id": model_id, "mentions_added": added}
+
+
+def _occupations_for(frame: pd.DataFrame, taxonomy: Any, model_path: Path | None) -> pd.DataFrame:
+    """Best ESCO occupation of each vacancy that came without one (title first, then text).
+
+    Only when the taxonomy has occupations (the built-in default does not): the occupation
+    breakdown then works on sources such as job boards that carry no occupation code.
+    """
+    cols = ["vacancy_id", "occupation_uri", "label", "score"]
+    if not taxonomy.has("occupations"):
+        return pd.DataFrame(columns=cols)
+    occ = frame["occupation"].fillna("").astype(str).str.strip()
+    todo = frame[occ == ""]
+    if todo.empty:
+        return pd.DataFrame(columns=cols)
+    from skillgap.nlp.occupations import map_occupations
+
+    hits = map_occupations(
+        [str(t or "") for t in todo["title"]],
+        [str(t or "") for t in todo["text"]],
+        taxonomy,
+        top_k=1,
+        model_path=model_path,
+    )
+    rows = [
+        {
+            "vacancy_id": str(vid),
+            "occupation_uri": h[0].uri,
+            "label": h[0].label,
+            "score": h[0].score,
+        }
+        for vid, h in zip(todo["vacancy_id"], hits, strict=True)
+        if h
+    ]
+    return pd.DataFrame(rows, columns=cols)
 
 
 @task(name="map", retries=1, retry_delay_seconds=5)
@@ -194,8 +250,24 @@ def load_tables(store_path: Path, taxonomy_version: str, model_id: str) -> dict[
     from skillgap.store import Store
 
     with Store.open(store_path) as store:
+        store.con.execute(VACANCY_OCCUPATIONS_DDL)
+        vacancies = store.read("vacancies")
+        mapped = store.read(
+            "vacancy_occupations",
+            where="taxonomy_version = ? AND model_id = ?",
+            params=[taxonomy_version, model_id],
+        )
+        if len(mapped) and len(vacancies):
+            # A source's own occupation wins; the mapped one fills the gaps.
+            found = vacancies["vacancy_id"].map(
+                dict(zip(mapped["vacancy_id"], mapped["occupation_uri"], strict=True))
+            )
+            own = vacancies["occupation"].where(
+                vacancies["occupation"].fillna("").astype(str).str.strip() != ""
+            )
+            vacancies = vacancies.assign(occupation=own.fillna(found))
         return {
-            "vacancies": store.read("vacancies"),
+            "vacancies": vacancies,
             "credentials": store.read("credentials"),
             "mentions": store.read(
                 "skill_mentions",
