@@ -344,7 +344,7 @@ OCCUPATIONS: tuple[OccupationSpec, ...] = (
         "7411",
         "F",
         0.1,
-        ["Solar energy technician", "Solar installer"],
+        ["PV technician", "Solar installer"],
         [
             ("pv_install", 0.01),
             ("heat_pump", 0.01),
@@ -432,7 +432,7 @@ OCCUPATIONS: tuple[OccupationSpec, ...] = (
         "2511",
         "J",
         0.35,
-        ["Data analyst", "Business data analyst", "Junior data analyst"],
+        ["Data analyst", "Business analyst", "Junior analyst"],
         [("data_analysis", 0.8), ("sql", 0.75), ("python", 0.6), ("statistics", 0.5)],
     ),
     _o(
@@ -544,36 +544,36 @@ EMPLOYERS: dict[str, tuple[str, ...]] = {
 }
 
 INTROS: dict[str, tuple[str, ...]] = {
+    # Deliberately plain: an intro that paraphrases a skill ("we renovate buildings") would
+    # be found by a semantic matcher and counted as demand nobody planted.
     "F": (
-        "{employer} renovates and builds homes and small commercial buildings in the {place} "
-        "area and is growing its site teams.",
+        "{employer} is a building contractor in the {place} area and is growing its site teams.",
         "At {employer} we take on new-build and renovation projects across {place} and the "
         "surrounding towns.",
         "{employer} is a family-run contractor in {place} with a full order book for the "
         "coming seasons.",
     ),
     "C": (
-        "{employer} makes steel and machined parts for customers across Europe from its plant "
-        "near {place}.",
-        "Our production site in {place} runs in two shifts and supplies the automotive and "
-        "machinery sectors.",
+        "{employer} is an industrial supplier with a plant near {place} and customers across "
+        "Europe.",
+        "Our production site in {place} runs in two shifts for the automotive and machinery "
+        "sectors.",
     ),
     "J": (
-        "{employer} builds software and data products for retailers and public bodies, with "
-        "an office in {place}.",
-        "We are a product company of about eighty people based in {place}, working remote-first.",
+        "{employer} is a technology company with an office in {place} and clients in retail "
+        "and the public sector.",
+        "We are a company of about eighty people based in {place}, working remote-first.",
     ),
     "Q": (
-        "{employer} provides care to older people and patients recovering at home in and "
-        "around {place}.",
-        "Our team in {place} looks after patients on wards and in the community.",
+        "{employer} is a care organisation working in and around {place}.",
+        "Our team in {place} works on hospital wards and in the community.",
     ),
 }
 
 VERB_TEMPLATES: tuple[str, ...] = (
     "You will {x}.",
-    "Day to day you {x} and keep clear records of the work.",
-    "We expect you to {x} safely and to a good standard.",
+    "Day to day you {x} as part of a small crew.",
+    "We expect you to {x} safely and with care.",
     "You are able to {x} without close supervision.",
     "Part of the job is to {x} together with experienced colleagues.",
 )

@@ -109,7 +109,9 @@ def _vacancies(g: _Gen, n: int) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
         employer = g.pick(C.EMPLOYERS[sector])
         vid = f"demo-v{i + 1:05d}"
         parts = [g.pick(C.INTROS[sector]).format(employer=employer, place=place)]
-        parts.append(f"We are looking for a {occ.label} to join us.")
+        # the job title says the occupation; ESCO occupation labels in the text would read
+        # as skills to a matcher ("solar energy technician" holds the skill "solar energy")
+        parts.append("We are looking for a new colleague to join us.")
         sentences = []
         for key in chosen:
             text, span = g.sentence(key, C.VERB_TEMPLATES, C.NOUN_TEMPLATES)
