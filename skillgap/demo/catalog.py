@@ -586,9 +586,9 @@ NOUN_TEMPLATES: tuple[str, ...] = (
 )
 
 BENEFITS: tuple[str, ...] = (
-    "We offer a permanent contract, paid training and a company pension.",
+    "We offer a permanent contract and a company pension.",
     "You can expect a fair salary, 28 days of holiday and flexible hours.",
-    "Travel costs are reimbursed and protective clothing is provided.",
+    "Travel costs are reimbursed from the first day.",
     "Apply with a short CV; we reply to every application within two weeks.",
     "Everyone is welcome to apply regardless of age, gender or background.",
 )
