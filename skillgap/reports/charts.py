@@ -129,13 +129,30 @@ def top_gaps_bar(rows: Sequence[dict[str, Any]], *, limit: int = 15) -> str | No
         return _to_svg(fig, "topgaps", "Bar chart of the skills with the largest gap scores")
 
 
-def demand_coverage_scatter(rows: Sequence[dict[str, Any]], *, annotate: int = 6) -> str | None:
-    """Demand share (x) against best coverage score (y): the gaps sit bottom right."""
+SCATTER_MAX_POINTS = 1500
+
+
+def demand_coverage_scatter(
+    rows: Sequence[dict[str, Any]], *, annotate: int = 6, max_points: int = SCATTER_MAX_POINTS
+) -> str | None:
+    """Demand share (x) against best coverage score (y): the gaps sit bottom right.
+
+    Every SVG marker is a few hundred bytes, so a run with tens of thousands of skills
+    would make a multi-megabyte page; beyond ``max_points`` the uncovered skills are all
+    kept and the covered ones thinned to the most demanded (the caption says so).
+    """
     import matplotlib
 
     items = [r for r in rows if r.get("share") is not None]
     if not items:
         return None
+    if len(items) > max_points:
+        keep = [r for r in items if r.get("classification") != "covered"]
+        rest = sorted(
+            (r for r in items if r.get("classification") == "covered"),
+            key=lambda r: -r["share"],
+        )
+        items = (keep + rest)[: max(max_points, len(keep))]
     with matplotlib.rc_context(_RC):
         fig = _figure(7.5, 4.4)
         ax = fig.add_subplot()

@@ -567,6 +567,7 @@ def build_context(
         "charts": {
             "top_gaps": charts.top_gaps_bar(open_gaps) if with_charts else None,
             "scatter": charts.demand_coverage_scatter(classified) if with_charts else None,
+            "scatter_thinned": len(classified) > charts.SCATTER_MAX_POINTS,
             "trends": charts.trend_lines(series) if with_charts else None,
             "heatmap": heat_svg,
         },

@@ -166,6 +166,9 @@ def plain_column(series: pd.Series) -> list[Any]:
         out = values.astype(object)
         out[~np.isfinite(values)] = None
         return out.tolist()
+    if isinstance(series.dtype, pd.StringDtype):
+        col = series.astype(object)
+        return col.where(col.notna(), None).tolist()
     return [plain(v) for v in series.tolist()]
 
 
@@ -226,7 +229,8 @@ def prepare(analysis: Any) -> Prepared:
             )
         for flag in FLAG_COLUMNS:
             if flag in df.columns:
-                df[flag] = [truthy(v) for v in df[flag]]
+                col = df[flag].astype(object)
+                df[flag] = col.where(col.notna(), False).astype(bool)
         for col in LIST_COLUMNS.get(name, ()):
             df[col] = pd.Series([as_list(v) for v in df[col]], index=df.index, dtype=object)
         extras = [c for c in df.columns if c not in expected]
@@ -257,7 +261,7 @@ def _breakdown_mask(series: pd.Series, test: Any) -> pd.Series:
 
 
 def _value_mask(series: pd.Series, value: str) -> pd.Series:
-    return series.astype(object).map(lambda v: not is_missing(v) and str(v) == value).astype(bool)
+    return (series.astype("string") == value).fillna(False).astype(bool)
 
 
 def demand_cells(
@@ -282,9 +286,9 @@ def known_values(tables: Mapping[str, pd.DataFrame], key: str) -> set[str]:
     for name in ("demand", "evidence"):
         df = tables[name]
         if key in df.columns:
-            values |= {str(v) for v in df[key] if not is_missing(v)}
+            values |= {str(v) for v in df[key].dropna().unique()}
     for name in ("gaps", "trends", "group_rollup"):
-        for s in tables[name]["scope"]:
+        for s in tables[name]["scope"].dropna().unique():
             sc = parse_scope(s)
             if key in sc:
                 values.add(sc[key])
