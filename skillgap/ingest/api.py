@@ -270,18 +270,19 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def _progress(enabled: bool, path: Path, total_bytes: int):
+def _progress(enabled: bool, path: Path) -> Any:
+    """A rich progress display (records read, elapsed time) or a do-nothing context."""
     from contextlib import nullcontext
 
     if not enabled:
         return nullcontext(None)
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     return Progress(
         TextColumn(f"ingest {path.name}"),
         BarColumn(),
-        TextColumn("{task.fields[records]} records"),
-        TimeRemainingColumn(),
+        TextColumn("{task.fields[records]:,} records"),
+        TimeElapsedColumn(),
         transient=True,
     )
 
@@ -469,7 +470,7 @@ def ingest_vacancies(
     # Each chunk commits on its own (DuckDB keeps an open transaction's rows in memory);
     # the batch context removes everything the batch wrote if anything fails.
     with _Batch(store, "vacancies", path, prof.name, checksum) as batch:
-        with _progress(progress, path, path.stat().st_size) as bar:
+        with _progress(progress, path) as bar:
             task = bar.add_task("ingest", total=None, records=0) if bar else None
             for n_chunk, chunk in enumerate(_chunks(src.records(), chunk_size)):
                 with store.transaction():
@@ -775,7 +776,7 @@ def ingest_credentials(
     if prev is not None:
         return _skipped_report(prev, "credentials", path, name, checksum)
     with _Batch(store, "credentials", path, name, checksum) as batch:
-        with _progress(progress, path, path.stat().st_size) as bar:
+        with _progress(progress, path) as bar:
             task = bar.add_task("ingest", total=None, records=0) if bar else None
             for chunk in _chunks(items, chunk_size):
                 with store.transaction():
