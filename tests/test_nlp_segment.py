@@ -74,3 +74,28 @@ def test_language_detection() -> None:
     )
     assert lang == "de" and prob > 0.9
     assert detect_language("We are looking for an experienced software developer.")[0] == "en"
+
+
+def test_strip_frame_keeps_the_skill_phrase() -> None:
+    from skillgap.nlp.segment import strip_frame
+
+    assert strip_frame("Strong experience with Java") == "Java"
+    assert strip_frame("5+ years of experience in Python development") == "Python development"
+    assert strip_frame("Ability to work in a team") == "work in a team"
+    assert strip_frame("You will manage budgets") == "manage budgets"
+    assert strip_frame("Excellent communication skills") == "Excellent communication skills"
+    assert strip_frame("experience") == "experience"
+
+
+def test_fusion_file_falls_back_to_defaults(tmp_path) -> None:
+    import json
+
+    from skillgap.nlp.fusion import DEFAULT_WEIGHTS, load_fusion
+
+    assert load_fusion("x@1", tmp_path / "missing.json").weights == DEFAULT_WEIGHTS
+    f = tmp_path / "fusion.json"
+    entry = {"weights": {"sem_whole": 2.0}, "bias": -1.0, "threshold": 0.3}
+    f.write_text(json.dumps({"models": {"enc": entry}}))
+    fitted = load_fusion("enc@abc", f)
+    assert fitted.weights == {"sem_whole": 2.0} and fitted.threshold == 0.3
+    assert load_fusion("other@abc", f).weights == DEFAULT_WEIGHTS

@@ -45,6 +45,7 @@ INDEX_VERSION = 3
 _QUALIFIER_RE = re.compile(r"\s*\([^)]*\)\s*$")
 _TOKEN_RE = re.compile(r"[a-z0-9]+(?:\.[a-z0-9]+)*[+#]*|[+#]+")
 MAX_LEXICAL_TOKENS = 8
+DESC_MAX_TOKENS = 64
 
 
 def strip_qualifier(label: str) -> str:
@@ -268,7 +269,16 @@ def build_index(
     desc_texts = [f"{p}. {d}".strip() if d else p for p, d in zip(prefs, descs, strict=True)]
 
     label_emb = encode(encoder, label_texts, batch_size=256, progress=progress)
-    desc_emb = encode(encoder, desc_texts, batch_size=64, progress=progress)
+    # Descriptions are cut at DESC_MAX_TOKENS word pieces: their first sentence or two say
+    # what the skill is, and the long tail tripled the build time for no measured gain.
+    saved = getattr(encoder, "max_seq_length", None)
+    if saved is not None:
+        encoder.max_seq_length = min(saved, DESC_MAX_TOKENS)
+    try:
+        desc_emb = encode(encoder, desc_texts, batch_size=64, progress=progress)
+    finally:
+        if saved is not None:
+            encoder.max_seq_length = saved
     tfidf, tfidf_labels = _fit_tfidf(label_texts)
     lex, lex_cs = _build_lexicon(prefs, alts, hidden)
     meta = {
@@ -280,6 +290,7 @@ def build_index(
         "labels": len(label_texts),
         "build_seconds": round(time.perf_counter() - t0, 1),
         "has_descriptions": int(sum(1 for d in descs if d)),
+        "desc_max_tokens": DESC_MAX_TOKENS,
     }
     return SkillIndex(
         uris=uris,

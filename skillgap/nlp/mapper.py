@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from skillgap.taxonomies.model import Taxonomy
 
 MAX_UNITS_PER_QUERY = 48
+STRIP_FRAMES = True  # also score "Java" for "Strong experience with Java" (see segment)
 SHORTLIST = 150  # skills per query that get exact features in the two-stage path
 _UNIT_BATCH = 96  # units scored against the label matrix at once (bounds memory)
 _MEMO_SIZE = 50_000
@@ -180,16 +181,16 @@ class SkillMapper:
     @staticmethod
     def _units_of(text: str, lang: str) -> list[tuple[str, str]]:
         """(unit, sentence it belongs to): the whole text, its sentences, their clauses."""
-        from skillgap.nlp.segment import clauses
+        from skillgap.nlp.segment import clauses, strip_frame
 
         sents = split_sentences(text, lang)
         units: dict[str, str] = {text: sents[0] if len(sents) == 1 else text}
-        if len(sents) > 1:
-            for s in sents:
-                units.setdefault(s, s)
         for s in sents:
-            for c in clauses(s):
-                units.setdefault(c, s)
+            for part in (s, *clauses(s)):
+                if len(sents) > 1 or part != s:
+                    units.setdefault(part, s)
+                if STRIP_FRAMES:
+                    units.setdefault(strip_frame(part), s)
         return [(u, s) for u, s in units.items() if u.strip()][:MAX_UNITS_PER_QUERY]
 
     def _unit_view_scores(self, emb: np.ndarray, strings: list[str]) -> tuple[np.ndarray, ...]:

@@ -210,6 +210,29 @@ def clauses(sentence: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(parts))
 
 
+# Requirement framing that carries no skill: "Strong experience with", "Ability to",
+# "You will". Stripping it gives the encoder the skill phrase alone.
+_FRAME_RE = re.compile(
+    r"^(?:(?:you|we|candidates?|applicants?)\s+(?:will|should|must|would|need to|are able to)"
+    r"(?:\s+(?:be|have))?\s+|(?:you\s+)?(?:have|has|possess|bring|demonstrate)\s+)?"
+    r"(?:(?:a|an|the|proven|strong|solid|good|excellent|extensive|deep|sound|working|basic|"
+    r"demonstrable|demonstrated|hands-on|practical|advanced|previous|relevant|some|"
+    r"\d+\+?\s*(?:years?|yrs?)(?:\s+of)?|years of)\s+)*"
+    r"(?:experience|knowledge|understanding|familiarity|expertise|proficiency|skills?|"
+    r"background|ability|abilities|capability|track record)\s*(?:with|in|of|on|to|using)?\s+"
+    r"|^(?:(?:be|being)\s+)?(?:able|proficient|familiar|experienced|skilled|fluent|"
+    r"comfortable|confident)\s+(?:to|in|with|at|using)\s+"
+    r"|^(?:you\s+will|you'll|you\s+are|you're)\s+",
+    re.IGNORECASE,
+)
+
+
+def strip_frame(phrase: str) -> str:
+    """ "Strong experience with Java" -> "Java"; unchanged when no framing is found."""
+    out = _FRAME_RE.sub("", phrase, count=1).strip()
+    return out if len(out) >= 2 else phrase
+
+
 def is_boilerplate(sentence: str) -> bool:
     """True when the sentence reads as a benefit, legal, application or company statement."""
     low = sentence.lower()
