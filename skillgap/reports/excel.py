@@ -26,7 +26,7 @@ EXCEL_MAX_ROWS = 1_048_576
 # national-scale demand table (millions of cells) would make the workbook the slowest
 # step of a run; beyond this cap the sheet is cut and the "about" sheet says so. The CSV
 # and Parquet files always hold every row.
-SHEET_ROW_CAP = 50_000
+SHEET_ROW_CAP = 20_000
 EXCEL_MAX_CHARS = 32_767
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="12355B")
