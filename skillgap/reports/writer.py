@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from skillgap.errors import ConfigError
-from skillgap.gaps.tables import LIST_COLUMNS
+from skillgap.gaps.tables import LIST_COLUMNS, GapAnalysis
 from skillgap.reports.context import build_context
 from skillgap.reports.excel import write_workbook
 from skillgap.reports.render import render_html, render_markdown
@@ -138,7 +138,7 @@ def _about(prepared: Prepared, run_meta: Mapping[str, Any]) -> list[tuple[str, A
 
 
 def write_reports(
-    analysis: Any,
+    analysis: GapAnalysis,
     out_dir: Path,
     *,
     run_meta: dict,
