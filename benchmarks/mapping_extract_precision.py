@@ -27,6 +27,7 @@ def _norm(x: str) -> str:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--split", choices=["train", "dev", "all"], default="all")
+    ap.add_argument("--model-path", type=Path, default=None)
     args = ap.parse_args(argv)
     os.environ.setdefault("SKILLGAP_DATA_DIR", str(REPO / ".skillgap-data"))
     from benchmarks.mapping_common import load_official_taxonomy, shared_root
@@ -45,7 +46,7 @@ def main(argv: list[str] | None = None) -> None:
             for seg in segment(rec["text"]):
                 low = _norm(seg.text)
                 sentences.append((seg.text, any(s in low for s in spans), seg.boilerplate))
-    mapper = SkillMapper.load(load_official_taxonomy(), get_settings())
+    mapper = SkillMapper.load(load_official_taxonomy(), get_settings(), model_path=args.model_path)
     unique = list(dict.fromkeys(s for s, _, _ in sentences))
     hits = dict(zip(unique, mapper.extract_sentences(unique), strict=True))
     n_gold_sent = sum(1 for _, g, _ in sentences if g)

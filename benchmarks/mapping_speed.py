@@ -47,6 +47,7 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sentences", type=int, default=1000)
     ap.add_argument("--ads", type=int, default=2000)
+    ap.add_argument("--model-path", type=Path, default=None)
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0 = default)")
     args = ap.parse_args(argv)
     os.environ.setdefault("SKILLGAP_DATA_DIR", str(REPO / ".skillgap-data"))
@@ -61,7 +62,7 @@ def main(argv: list[str] | None = None) -> None:
 
     taxonomy = load_official_taxonomy()
     t_tax = time.perf_counter() - T0
-    mapper = SkillMapper.load(taxonomy, get_settings())
+    mapper = SkillMapper.load(taxonomy, get_settings(), model_path=args.model_path)
     mapper.rank(["Experience with Python and SQL"], top_k=10)
     t_first = time.perf_counter() - T0
     print(

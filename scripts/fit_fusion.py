@@ -163,6 +163,11 @@ def main(argv: list[str] | None = None) -> None:
     models[model_family(mapper.model_id)] = entry
     if "default" not in models or model_family(mapper.model_id) == "all-MiniLM-L6-v2":
         models["default"] = entry
+    import sys
+
+    entry["command"] = "python -m scripts.fit_fusion " + " ".join(
+        sys.argv[1:] if argv is None else argv
+    )
     out = {"command": "python -m scripts.fit_fusion", "features": list(FEATURES), "models": models}
     tmp = FUSION_FILE.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(out, indent=2) + "\n")
