@@ -3,8 +3,10 @@
 Every skill is an ESCO v1.1.1 concept; ``forms`` are the exact preferred or alternative
 labels the ads and learning outcomes use (``span``), wrapped in a few words of context
 (``text``) so the sentences read naturally while a real label matcher can still find the
-label verbatim. ``scripts/make_demo_data.py --esco PATH`` checks every URI, label and form
-against the official bundle; the generator itself needs nothing outside this package.
+label verbatim. Forms are chosen to be unambiguous in ESCO (no other concept has the
+same label), or a matcher would rightly return both. ``scripts/make_demo_data.py --esco
+PATH`` checks every URI, label and form against the official bundle; the generator itself
+needs nothing outside this package.
 """
 
 from __future__ import annotations
@@ -117,7 +119,7 @@ SKILLS: tuple[SkillSpec, ...] = (
         "2ee57de4-bffd-4194-b009-0060edec77cc",
         "use welding equipment",
         _f("use welding equipment"),
-        _f("operate welding equipment"),
+        _f("handle welding equipment"),
     ),
     _s(
         "machine_maintenance",
@@ -204,8 +206,8 @@ SKILLS: tuple[SkillSpec, ...] = (
         "first_aid",
         "1d21f6ad-340f-45da-a0a3-4e83867f47a6",
         "provide first aid",
-        _f("provide first aid"),
-        _f("give first aid"),
+        _f("perform first aid"),
+        _f("conduct first aid"),
     ),
     _s(
         "clinical_guidelines",
@@ -227,7 +229,7 @@ SKILLS: tuple[SkillSpec, ...] = (
         "60c78287-22eb-4103-9c8c-28deaa460da0",
         "work in teams",
         _f("work in teams"),
-        _f("cooperate with colleagues"),
+        _f("collaborate on tasks"),
     ),
     _s(
         "time",
@@ -240,7 +242,7 @@ SKILLS: tuple[SkillSpec, ...] = (
         "customers",
         "0da516ee-e70e-4384-be13-f5ff80be8127",
         "communicate with customers",
-        _f("communicate with customers"),
+        _f("talk with customers"),
         _f("communicate with clients"),
     ),
 )
