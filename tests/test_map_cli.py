@@ -24,6 +24,12 @@ def cli_env(nlp_data_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
     get_settings.cache_clear()
 
 
+def _bundled() -> list[str]:
+    from skillgap.nlp.embed import bundled_model_dir
+
+    return ["--model-path", str(bundled_model_dir())]
+
+
 def _app():
     from skillgap.flows.cli import app
 
@@ -32,7 +38,9 @@ def _app():
 
 def test_map_text_prints_table(cli_env: Path) -> None:
     res = CliRunner().invoke(
-        _app(), ["map", "--text", "Python and SQL developer", "-k", "3"], env={"COLUMNS": "300"}
+        _app(),
+        ["map", "--text", "Python and SQL developer", "-k", "3", *_bundled()],
+        env={"COLUMNS": "300"},
     )
     assert res.exit_code == 0, res.output
     assert "Python (computer programming)" in res.output
@@ -50,7 +58,7 @@ def test_map_jsonl_contract_and_bad_lines(cli_env: Path) -> None:
     )
     out = cli_env / "out" / "ranked.jsonl"
     res = CliRunner().invoke(
-        _app(), ["map", "--input", str(src), "--output", str(out), "--top-k", "4"]
+        _app(), ["map", "--input", str(src), "--output", str(out), "--top-k", "4", *_bundled()]
     )
     assert res.exit_code == 0, res.output
     lines = [json.loads(x) for x in out.read_text().splitlines()]

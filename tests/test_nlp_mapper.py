@@ -61,11 +61,12 @@ def test_clause_level_candidates_help_lists(small_mapper) -> None:
 
 def test_extract_is_thresholded_and_skips_boilerplate(small_mapper) -> None:
     docs = [
-        "You will administer medication to patients.\nWe offer a competitive salary and pension.",
+        "You will provide first aid to injured visitors.\n"
+        "We offer a competitive salary and pension.",
         "We are an equal opportunities employer. Apply now!",
     ]
     first, second = small_mapper.extract(docs)
-    assert "administer medication" in _labels(first)
+    assert "provide first aid" in _labels(first)
     assert all(h.score >= small_mapper.fusion.threshold for h in first)
     assert "negotiate salaries" not in _labels(first)
     assert second == []

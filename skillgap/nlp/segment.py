@@ -271,7 +271,10 @@ def detect_language(text: str) -> tuple[str, float]:
     """(ISO 639-1 code, confidence 0..1) by langid, on the first 2,000 characters."""
     import langid
 
-    from_text = text[:2000]
+    # De-duplicate sentences first: a text repeating one sentence thousands of times
+    # (seen in scraped ads) makes langid confidently wrong ("af" for English).
+    parts = dict.fromkeys(p.strip() for p in re.split(r"[.!?\n]+", text[:20000]))
+    from_text = ". ".join(p for p in parts if p)[:2000]
     if len(from_text.strip()) < 3:
         return "", 0.0
     ident = _langid_identifier()
