@@ -163,3 +163,16 @@ def test_pending_migration_is_applied_on_open(
         assert "salary" in cols
     with Store.open(path) as st:  # not applied twice
         assert st.count("schema_version") == LATEST_VERSION + 1
+
+
+def test_several_stores_on_one_file_share_it(tmp_path: Path) -> None:
+    path = tmp_path / "s.duckdb"
+    a, b = Store.open(path), Store.open(path)
+    a.append("skill_mentions", _mentions("v1", 0.5))
+    assert b.count("skill_mentions") == 1
+    a.close()
+    assert b.count("skill_mentions") == 1  # b still works after a closed
+    b.close()
+    con = duckdb.connect(str(path))  # the last close released the file
+    assert con.execute("SELECT count(*) FROM skill_mentions").fetchone()[0] == 1
+    con.close()

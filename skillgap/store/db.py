@@ -15,6 +15,7 @@ import contextlib
 import os
 import re
 import socket
+import threading
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -62,24 +63,17 @@ class Store:
         if read_only and not path.exists():
             raise StoreError(f"store {path} does not exist yet; run `skillgap ingest ...` first")
         path.parent.mkdir(parents=True, exist_ok=True)
-        # The file is attached to an in-memory connection so that a smaller row-group size
-        # can be set: DuckDB checkpoints work a row group at a time, and with the default
-        # (122,880 rows of ad text) ingest memory grows by hundreds of MB before leveling.
-        options = [f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}"] + (["READ_ONLY"] if read_only else [])
-        quoted = str(path).replace("'", "''")
-        con = duckdb.connect()
-        try:
-            con.execute(f"ATTACH '{quoted}' AS {CATALOG} ({', '.join(options)})")
-            con.execute(f"USE {CATALOG}")
-        except (duckdb.IOException, duckdb.Error) as exc:
-            con.close()
-            raise StoreError(f"cannot open store {path}: {exc}") from exc
+        con = _connect(path, read_only)
         store = cls(con, path)
         if not read_only:
-            store._migrate()
-            store.recover()
+            try:
+                store._migrate()
+                store.recover()
+            except BaseException:
+                store.close()
+                raise
         elif store.schema_version() != LATEST_VERSION:
-            con.close()
+            store.close()
             raise StoreError(
                 f"store {path} is at schema version {store.schema_version()}, this skillgap "
                 f"expects {LATEST_VERSION}; open it once for writing to migrate"
@@ -117,7 +111,9 @@ class Store:
         return int(row[0]) if row and row[0] is not None else 0
 
     def close(self) -> None:
-        self._con.close()
+        if self._con is not None:
+            _release(self.path, self._con)
+            self._con = None  # type: ignore[assignment]
 
     def __enter__(self) -> Store:
         return self
@@ -335,6 +331,56 @@ class Store:
                 "SELECT kind, count(*) FROM ingest_batches GROUP BY kind ORDER BY kind"
             ),
         }
+
+
+# One DuckDB instance per store file per process, shared by every open Store (as
+# ``duckdb.connect(path)`` would share it): each Store gets its own cursor, and the file is
+# detached (its lock released) when the last Store on it closes. The file is attached to
+# an in-memory host rather than opened directly so that a smaller row-group size can be
+# set: DuckDB checkpoints work a row group at a time, and with the default (122,880 rows of
+# ad text) ingest memory grows by hundreds of MB before it levels off.
+_HOSTS: dict[str, tuple[duckdb.DuckDBPyConnection, bool, int]] = {}
+_HOSTS_LOCK = threading.Lock()
+
+
+def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    key = str(path.resolve())
+    with _HOSTS_LOCK:
+        entry = _HOSTS.get(key)
+        if entry is None:
+            options = [f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}"] + (["READ_ONLY"] if read_only else [])
+            quoted = str(path).replace("'", "''")
+            host = duckdb.connect()
+            try:
+                host.execute(f"ATTACH '{quoted}' AS {CATALOG} ({', '.join(options)})")
+            except duckdb.Error as exc:
+                host.close()
+                raise StoreError(f"cannot open store {path}: {exc}") from exc
+            entry = (host, read_only, 0)
+        host, host_read_only, users = entry
+        if host_read_only and not read_only:
+            raise StoreError(
+                f"store {path} is already open read-only in this process; close it first"
+            )
+        con = host.cursor()
+        con.execute(f"USE {CATALOG}")
+        _HOSTS[key] = (host, host_read_only, users + 1)
+        return con
+
+
+def _release(path: Path, con: duckdb.DuckDBPyConnection) -> None:
+    key = str(path.resolve())
+    with _HOSTS_LOCK:
+        con.close()
+        entry = _HOSTS.get(key)
+        if entry is None:
+            return
+        host, host_read_only, users = entry
+        if users <= 1:
+            del _HOSTS[key]
+            host.close()
+        else:
+            _HOSTS[key] = (host, host_read_only, users - 1)
 
 
 def current_owner() -> str:
