@@ -263,6 +263,9 @@ def train(args: argparse.Namespace) -> None:
     negatives = hard_negative_table(skills, args.esco) if args.hard_negatives else {}
 
     model = SentenceTransformer(str(base_model_dir()), device="cpu")
+    # Short inputs make training affordable on a CPU; inference keeps the base's limit
+    # (the packaged model is rebuilt with the base config), so eval restores it below.
+    inference_max_len = model.max_seq_length
     model.max_seq_length = args.max_seq_length
     bert = model[0].auto_model
     for param in bert.embeddings.parameters():
@@ -317,6 +320,7 @@ def train(args: argparse.Namespace) -> None:
             )
             running = 0.0
     model.eval()
+    model.max_seq_length = inference_max_len
     train_seconds = time.perf_counter() - train_started
     print(f"training: {train_seconds:.0f} s for {args.steps} steps", flush=True)
 
