@@ -10,7 +10,6 @@ re-run with the same inputs maps nothing again and only re-analyses and re-rende
 
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
 import time
@@ -24,6 +23,7 @@ from prefect import flow, get_run_logger, task
 
 from skillgap import __version__
 from skillgap.config import Settings, get_settings
+from skillgap.fileutil import sha256_file
 from skillgap.flows.analysis_config import AnalysisConfig, analysis_params, load_config
 
 VACANCY_OCCUPATIONS_DDL = """
@@ -51,12 +51,7 @@ def _jsonable(obj: Any) -> Any:
     return json.loads(json.dumps(obj, default=str))
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+_sha256 = sha256_file
 
 
 def code_version() -> str:

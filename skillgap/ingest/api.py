@@ -20,7 +20,6 @@ earlier chunks and earlier batches go to the store, so only the near-duplicate i
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import time
@@ -36,6 +35,7 @@ import pandas as pd
 import pyarrow as pa
 
 from skillgap.errors import InputError
+from skillgap.fileutil import sha256_file
 from skillgap.ingest import dedup
 from skillgap.ingest.elements import check_elements
 from skillgap.ingest.profiles import CodeMap, Profile, load_profile
@@ -102,11 +102,7 @@ class BatchReport:
 
 
 def file_checksum(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    return sha256_file(path)
 
 
 def _reason_key(reason: str) -> str:

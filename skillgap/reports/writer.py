@@ -12,7 +12,6 @@ staging directory is removed and nothing in ``out_dir`` has changed.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import shutil
@@ -26,6 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from skillgap.errors import ConfigError
+from skillgap.fileutil import sha256_file
 from skillgap.gaps.tables import LIST_COLUMNS, GapAnalysis
 from skillgap.reports.context import build_context
 from skillgap.reports.excel import write_workbook
@@ -83,12 +83,7 @@ def _arrow_table(df: pd.DataFrame) -> pa.Table:
         return pa.Table.from_pandas(fixed, preserve_index=False)
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+_sha256 = sha256_file
 
 
 def _check_formats(formats: Iterable[str] | None) -> set[str]:

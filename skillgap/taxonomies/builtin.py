@@ -43,6 +43,7 @@ import pandas as pd
 
 from skillgap.config import Settings, get_settings
 from skillgap.errors import InputError, MissingDataError
+from skillgap.fileutil import sha256_file
 from skillgap.taxonomies.model import Taxonomy
 
 # Bump when the assembly below changes, so `build-default` rebuilds instead of no-op.
@@ -112,12 +113,7 @@ def wheels_dir(settings: Settings | None = None) -> Path:
     return (settings or get_settings()).cache_dir / "wheels"
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+_sha256 = sha256_file
 
 
 def fetch_wheels(

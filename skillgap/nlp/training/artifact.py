@@ -26,6 +26,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from skillgap.fileutil import sha256_file
+
 ARTIFACT_DIR = Path(__file__).resolve().parent.parent / "artifacts" / "encoder"
 MANIFEST_NAME = "manifest.json"
 DELTA_NAME = "delta.safetensors"
@@ -41,13 +43,7 @@ def base_model_dir() -> Path:
     return Path(get_model_path())
 
 
-def file_sha256(path: Path) -> str:
-    """Hex sha256 of a file, read in chunks (the base weights are ~90 MB)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+file_sha256 = sha256_file  # the base weights are ~90 MB: read in chunks
 
 
 def artifact_hash(artifact_dir: Path = ARTIFACT_DIR) -> str:
