@@ -14,9 +14,7 @@ without the NLP model and lets the mapper's recall be measured on the demo.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -25,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from skillgap.demo import catalog as C
+from skillgap.fileutil import atomic_write
 
 TAXONOMY_VERSION = "1.1.1"
 TRUTH_MODEL_ID = "demo-truth"
@@ -34,17 +33,7 @@ DEFAULT_VACANCIES = 3000
 T = TypeVar("T")
 
 
-def _atomic_write(path: Path, write: Callable[[Path], object]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; these files are committed and shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+_atomic_write = atomic_write  # the committed demo files are written all or nothing
 
 
 def _quarter_start(label: str) -> date:

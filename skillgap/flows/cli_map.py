@@ -70,19 +70,11 @@ def _read_jsonl(path: Path) -> list[tuple[int, object, str | None, str | None]]:
 
 def _write_jsonl_atomic(path: Path, lines: list[dict]) -> None:
     import json
-    import os
-    import tempfile
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for rec in lines:
-                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    from skillgap.fileutil import atomic_write
+
+    text = "".join(json.dumps(rec, ensure_ascii=False) + "\n" for rec in lines)
+    atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
 
 
 def register(app: typer.Typer) -> None:

@@ -37,6 +37,7 @@ import pandas as pd
 
 from skillgap.config import Settings, get_settings
 from skillgap.errors import MissingDataError
+from skillgap.fileutil import atomic_write
 from skillgap.taxonomies.model import TABLE_COLUMNS, Taxonomy
 
 FORMAT_VERSION = 1
@@ -95,26 +96,12 @@ def _from_arrow(table: Any) -> pd.DataFrame:
 
 
 def _write_json_atomic(path: Path, payload: Any) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(payload, fh, indent=2, sort_keys=False, ensure_ascii=False)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    text = json.dumps(payload, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+    atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
 
 
 def _write_text_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
 
 
 def snapshot_dir(snapshot_id: str, settings: Settings | None = None) -> Path:
