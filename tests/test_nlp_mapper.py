@@ -151,3 +151,58 @@ def test_model_id_follows_weights(tmp_path: Path) -> None:
     assert resolve_model_path(model_path=d) == d
     with pytest.raises(ConfigError):
         resolve_model_path(model_path=tmp_path / "nope")
+
+
+def test_tfidf_best_matches_a_plain_scipy_product(small_mapper) -> None:
+    """The in-place csr_matvec walk equals max-over-labels of the ordinary sparse product,
+    for shortlists in any order (unsorted argpartition output included)."""
+    idx = small_mapper.index
+    q = small_mapper._tfidf_units(["Experience with Python and SQL databases", "teamwork", "."])
+    rng = np.random.default_rng(7)
+    sql = idx.labels.index("SQL")
+    skills = rng.permutation(idx.size)[: max(2, idx.size // 3)]
+    skills = np.concatenate([skills[skills != sql], [sql]])
+    got = idx.tfidf_best(q, [0, 1, 2], skills)
+    full = (q @ idx.tfidf_labels.T).toarray()
+    want = np.stack(
+        [[full[u, idx.tfidf_rows(np.array([k]))[0]].max() for k in skills] for u in range(3)]
+    )
+    np.testing.assert_allclose(got, want, atol=1e-6)
+    assert got[0, -1] > 0.3 and not got[2].any()  # "." has no n-grams: all zero
+    buf = idx.tfidf_buffer()
+    idx.tfidf_best(q, [0, 1], skills, buf)
+    assert not buf.any()  # the shared buffer is left clean
+
+
+def test_semantic_rows_are_preferred_labels_and_tfidf_rows_all_labels(small_mapper) -> None:
+    idx = small_mapper.index
+    assert len(idx.label_offsets) == len(idx.tfidf_offsets) == idx.size + 1
+    assert np.all(np.diff(idx.label_offsets) >= 1) and np.all(np.diff(idx.tfidf_offsets) >= 1)
+    assert len(idx.tfidf_texts) > len(idx.label_texts)
+    k = idx.labels.index("work in teams")
+    sem_rows = idx.label_texts[idx.label_offsets[k] : idx.label_offsets[k + 1]]
+    tfidf_rows = idx.tfidf_texts[idx.tfidf_offsets[k] : idx.tfidf_offsets[k + 1]]
+    assert sem_rows == ["work in teams"]
+    assert "teamwork" in tfidf_rows or len(tfidf_rows) > 1
+
+
+def test_two_stage_scores_equal_exact_on_the_shortlist(small_mapper) -> None:
+    texts = ["Strong Python and SQL skills required", "Give first aid. Manage budgets well."]
+    fast = small_mapper.score_matrix(texts)
+    exact = small_mapper.score_matrix(texts, exact=True)
+    for q in range(len(texts)):
+        top = np.argsort(-fast[q])[:5]
+        np.testing.assert_allclose(fast[q, top], exact[q, top], atol=1e-4)
+
+
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+def test_encoder_precision_setting(precision: str) -> None:
+    from skillgap.nlp.embed import encode, load_encoder, resolve_model_path, use_bf16
+
+    path = str(resolve_model_path())
+    model = load_encoder(path, precision)
+    assert model.skillgap_bf16 is (precision == "bf16") is use_bf16(precision)
+    ref = encode(load_encoder(path, "fp32"), ["manage budgets", "Python programming"])
+    got = encode(model, ["manage budgets", "Python programming"])
+    assert got.dtype == np.float32
+    assert np.min(np.sum(got * ref, axis=1)) > 0.999  # bf16 arithmetic, same embedding

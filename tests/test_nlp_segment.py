@@ -99,3 +99,18 @@ def test_fusion_file_falls_back_to_defaults(tmp_path) -> None:
     fitted = load_fusion("enc@abc", f)
     assert fitted.weights == {"sem_whole": 2.0} and fitted.threshold == 0.3
     assert load_fusion("other@abc", f).weights == DEFAULT_WEIGHTS
+
+
+def test_sparse_language_classifier_equals_langid() -> None:
+    from skillgap.nlp.segment import _classify, _langid_identifier
+
+    ident = _langid_identifier()
+    for text in (
+        "Experience with Python, SQL and cloud platforms such as AWS is required.",
+        "Sie arbeiten in einem Team und haben Erfahrung mit Java und Datenbanken.",
+        "Vous avez une expérience en gestion de projet et en comptabilité.",
+        "ok",
+    ):
+        lang, prob = ident.classify(text)
+        got = _classify(ident, text)
+        assert got[0] == lang and abs(got[1] - prob) < 1e-6

@@ -6,13 +6,16 @@ on a laptop CPU while loading the cached arrays takes about a second.
 
 Views kept per skill (each one fixes a known weakness of the others):
 
-- ``label_emb``: one embedding per preferred and alternative label (plus the preferred
-  label without its "(computer programming)"-style qualifier); a skill scores the best of
-  its labels (max-pooling), so "Kubernetes" can hit a skill whose preferred label does not
-  say it.
+- ``label_emb``: one embedding per preferred label (plus the preferred label without its
+  "(computer programming)"-style qualifier); a skill scores the best of its rows.
+  Alternative labels are deliberately *not* embedded: the packaged encoder was fine-tuned
+  to map alternative-label phrasings onto preferred labels, and with it max-pooling over
+  ~99k alternative-label rows cost 3-8 points of RP@5 on the dev set against preferred
+  labels only (benchmarks/results/mapping.md), while making the index 7x larger.
 - ``desc_emb``: "label. description" - context for labels that are terse or ambiguous.
-- ``tfidf``: word and character n-gram TF-IDF over the same labels - cheap, exact on rare
-  technical terms the small encoder blurs (product names, acronyms).
+- ``tfidf``: word and character n-gram TF-IDF over *all* labels (preferred, stripped,
+  alternative) - cheap, exact on rare technical terms and product names the small encoder
+  blurs; this is where alternative labels earn their keep.
 - ``lexicon``: normalised label token sequences for exact phrase matching (the precise,
   explainable path), including hidden labels (ESCO's common misspellings).
 - ``prior``: how many ESCO occupations use a skill, log-scaled to 0..1 - common skills are
@@ -29,9 +32,7 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,7 @@ import pandas as pd
 from skillgap.errors import MissingDataError
 from skillgap.taxonomies.model import Taxonomy
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 _QUALIFIER_RE = re.compile(r"\s*\([^)]*\)\s*$")
 _TOKEN_RE = re.compile(r"[a-z0-9]+(?:\.[a-z0-9]+)*[+#]*|[+#]+")
 MAX_LEXICAL_TOKENS = 8
@@ -105,12 +106,14 @@ class SkillIndex:
     uris: list[str]
     labels: list[str]
     skill_types: list[str]
-    label_texts: list[str]
+    label_texts: list[str]  # embedded label rows (preferred forms), grouped by skill
     label_offsets: np.ndarray  # (N+1,) start of each skill's rows in label_emb
     label_emb: np.ndarray  # (L, d) float32, rows grouped by skill
     desc_emb: np.ndarray  # (N, d) float32
     tfidf: Any  # fitted sklearn vectorizer (word + char union)
-    tfidf_labels: Any  # scipy CSR (L, V), L2-normalised rows
+    tfidf_texts: list[str]  # every label (preferred, stripped, alternative), by skill
+    tfidf_offsets: np.ndarray  # (N+1,) start of each skill's rows in tfidf_labels
+    tfidf_labels: Any  # scipy CSR (T, V), L2-normalised rows
     lexicon: dict[tuple[str, ...], list[tuple[int, str]]]
     lexicon_cs: dict[str, list[tuple[int, str]]]
     prior: np.ndarray  # (N,) float32 in 0..1
@@ -122,17 +125,63 @@ class SkillIndex:
     def size(self) -> int:
         return len(self.uris)
 
-    @cached_property
-    def centroid_emb(self) -> np.ndarray:
-        """(N, d) normalised mean of each skill's label embeddings: a cheap stand-in for
-        the best-label score when shortlisting (14k rows instead of ~110k)."""
-        sums = np.add.reduceat(self.label_emb, self.label_offsets[:-1], axis=0)
-        norms = np.linalg.norm(sums, axis=1, keepdims=True)
-        return (sums / np.maximum(norms, 1e-9)).astype(np.float32)
-
     def max_per_skill(self, label_scores: np.ndarray) -> np.ndarray:
-        """(Q, L) scores over label rows -> (Q, N) best label per skill."""
+        """(Q, L) scores over embedded label rows -> (Q, N) best label per skill."""
         return np.maximum.reduceat(label_scores, self.label_offsets[:-1], axis=1)
+
+    def tfidf_rows(self, skills: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """TF-IDF label rows of ``skills`` (in order) and the start of each skill's run,
+        ready for ``np.maximum.reduceat``; every skill has at least one row."""
+        starts = self.tfidf_offsets[skills]
+        lens = self.tfidf_offsets[skills + 1] - starts
+        seg = np.zeros(len(skills), dtype=np.int64)
+        np.cumsum(lens[:-1], out=seg[1:])
+        rows = np.arange(int(lens.sum()), dtype=np.int64) + np.repeat(starts - seg, lens)
+        return rows, seg
+
+    def tfidf_best(
+        self, q_tfidf: Any, units: list[int], skills: np.ndarray, buf: np.ndarray | None = None
+    ) -> np.ndarray:
+        """(len(units), len(skills)) best TF-IDF cosine over each skill's labels.
+
+        A shortlist of ~150 skills has ~1,000 label rows and ~80k non-zeros. A scipy
+        product per query pays more in format conversions than in arithmetic, one product
+        over a whole batch's shortlists computes ~100x more (unit, label) pairs than are
+        used, and numpy gathers of the rows' non-zeros cost ~1 ms per query. So each unit
+        is scattered into a dense vocabulary-sized ``buf`` and scipy's C ``csr_matvec``
+        walks exactly the wanted rows in place: the rows are visited in descending order
+        and interleaved with "gap" rows whose end lies before their start, which the
+        kernel skips, so no non-zero is copied. ``test_tfidf_best_matches_scipy`` guards
+        this use of scipy's (private, long-stable) kernel.
+        """
+        from scipy.sparse._sparsetools import csr_matvec
+
+        lab = self.tfidf_labels
+        order = np.argsort(skills, kind="stable")
+        rows, seg = self.tfidf_rows(skills[order])
+        desc_rows = rows[::-1]  # strictly descending: every gap row is empty
+        ptr = np.empty(2 * len(desc_rows), dtype=lab.indptr.dtype)
+        ptr[0::2] = lab.indptr[desc_rows]
+        ptr[1::2] = lab.indptr[desc_rows + 1]
+        if buf is None:
+            buf = self.tfidf_buffer()
+        out = np.zeros((len(units), len(skills)), dtype=np.float32)
+        acc = np.empty(len(ptr) - 1, dtype=np.float32)
+        n_col = lab.shape[1]
+        for j, u in enumerate(units):
+            a, b = q_tfidf.indptr[u], q_tfidf.indptr[u + 1]
+            if a == b:
+                continue
+            qi = q_tfidf.indices[a:b]
+            buf[qi] = q_tfidf.data[a:b]
+            acc.fill(0.0)
+            csr_matvec(len(acc), n_col, ptr, lab.indices, lab.data, buf, acc)
+            buf[qi] = 0.0
+            out[j, order] = np.maximum.reduceat(acc[0::2][::-1], seg)
+        return out
+
+    def tfidf_buffer(self) -> np.ndarray:
+        return np.zeros(self.tfidf_labels.shape[1], dtype=np.float32)
 
     def lexical_matches(self, text: str) -> dict[int, str]:
         """Skills whose label occurs in ``text`` as a whole token sequence -> matched label.
@@ -256,16 +305,24 @@ def build_index(
         str(t or "") for t in (s["skill_type"] if "skill_type" in s.columns else [""] * len(uris))
     ]
 
-    label_texts: list[str] = []
-    offsets = [0]
-    for pref, alt in zip(prefs, alts, strict=True):
+    def forms(labels: list[str]) -> list[str]:
         seen: dict[str, str] = {}
-        for lab in [pref, strip_qualifier(pref), *alt]:
+        for lab in labels:
             key = " ".join(lab.lower().split())
             if key and key not in seen:
                 seen[key] = lab
-        label_texts.extend(seen.values())
+        return list(seen.values())
+
+    label_texts: list[str] = []
+    offsets = [0]
+    tfidf_texts: list[str] = []
+    tfidf_offsets = [0]
+    for uri, pref, alt in zip(uris, prefs, alts, strict=True):
+        preferred = forms([pref, strip_qualifier(pref)]) or [uri]  # never a skill without rows
+        label_texts.extend(preferred)
         offsets.append(len(label_texts))
+        tfidf_texts.extend(forms([*preferred, *alt]))
+        tfidf_offsets.append(len(tfidf_texts))
     desc_texts = [f"{p}. {d}".strip() if d else p for p, d in zip(prefs, descs, strict=True)]
 
     label_emb = encode(encoder, label_texts, batch_size=256, progress=progress)
@@ -279,7 +336,7 @@ def build_index(
     finally:
         if saved is not None:
             encoder.max_seq_length = saved
-    tfidf, tfidf_labels = _fit_tfidf(label_texts)
+    tfidf, tfidf_labels = _fit_tfidf(tfidf_texts)
     lex, lex_cs = _build_lexicon(prefs, alts, hidden)
     meta = {
         "index_version": INDEX_VERSION,
@@ -288,6 +345,8 @@ def build_index(
         "taxonomy_version": taxonomy.version,
         "skills": len(uris),
         "labels": len(label_texts),
+        "tfidf_labels": len(tfidf_texts),
+        "encoder_bf16": bool(getattr(encoder, "skillgap_bf16", False)),
         "build_seconds": round(time.perf_counter() - t0, 1),
         "has_descriptions": int(sum(1 for d in descs if d)),
         "desc_max_tokens": DESC_MAX_TOKENS,
@@ -301,6 +360,8 @@ def build_index(
         label_emb=label_emb,
         desc_emb=desc_emb,
         tfidf=tfidf,
+        tfidf_texts=tfidf_texts,
+        tfidf_offsets=np.asarray(tfidf_offsets, dtype=np.int64),
         tfidf_labels=tfidf_labels,
         lexicon=lex,
         lexicon_cs=lex_cs,
@@ -316,13 +377,14 @@ def cache_path(cache_dir: Path, tax_key: str, model_id: str) -> Path:
     return cache_dir / "skill-index" / f"v{INDEX_VERSION}__{tax_key}__{safe_model}"
 
 
-_ARRAYS = ("label_offsets", "label_emb", "desc_emb", "prior")
+_ARRAYS = ("label_offsets", "label_emb", "desc_emb", "prior", "tfidf_offsets")
 _PICKLED = (
     "uris",
     "labels",
     "skill_types",
     "label_texts",
     "tfidf",
+    "tfidf_texts",
     "tfidf_labels",
     "lexicon",
     "lexicon_cs",
@@ -367,7 +429,3 @@ def load_index(path: Path) -> SkillIndex | None:
         taxonomy_key=meta["taxonomy_key"],
         meta=meta,
     )
-
-
-def iter_label_rows(index: SkillIndex, skill: int) -> Iterable[int]:
-    return range(int(index.label_offsets[skill]), int(index.label_offsets[skill + 1]))

@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 import ftfy
+import numpy as np
 
 # A unit longer than this many characters is cut into windows: the encoder truncates at
 # 256 word pieces anyway, and a 1 MB "sentence" must not stall the pipeline.
@@ -277,10 +278,25 @@ def detect_language(text: str) -> tuple[str, float]:
     from_text = ". ".join(p for p in parts if p)[:2000]
     if len(from_text.strip()) < 3:
         return "", 0.0
-    ident = _langid_identifier()
-    lang, prob = ident.classify(from_text)
     del langid
-    return str(lang), float(prob)
+    return _classify(_langid_identifier(), from_text)
+
+
+def _classify(ident: Any, text: str) -> tuple[str, float]:
+    """langid's naive-Bayes classify with a sparse dot product.
+
+    ``LanguageIdentifier.classify`` multiplies the dense 7,480-feature vector with the
+    7,480 x 97 class matrix (0.8 ms per text); a sentence has ~30 non-zero features, so
+    taking only those rows gives the same probabilities ~100x faster - it matters
+    because every text the mapper sees is language-checked.
+    """
+    fv = ident.instance2fv(text)
+    nz = np.flatnonzero(fv)
+    scores = fv[nz] @ ident.nb_ptc[nz] + ident.nb_pc
+    best = int(np.argmax(scores))
+    with np.errstate(over="ignore"):
+        prob = 1.0 / float(np.exp(scores - scores[best]).sum())
+    return str(ident.nb_classes[best]), prob
 
 
 @lru_cache(maxsize=1)
