@@ -206,3 +206,39 @@ def test_encoder_precision_setting(precision: str) -> None:
     got = encode(model, ["manage budgets", "Python programming"])
     assert got.dtype == np.float32
     assert np.min(np.sum(got * ref, axis=1)) > 0.999  # bf16 arithmetic, same embedding
+
+
+def test_lean_bert_path_gives_sentence_transformers_vectors() -> None:
+    from skillgap.nlp import bert
+    from skillgap.nlp.embed import _load_encoder, encode, resolve_model_path
+
+    path = str(resolve_model_path())
+    assert bert.supports(Path(path))
+    lean = _load_encoder(path, False, True)
+    reference = _load_encoder(path, False, False)
+    assert isinstance(lean, bert.LeanBertEncoder)
+    assert not isinstance(reference, bert.LeanBertEncoder)
+    texts = ["manage budgets", "", "Python " * 400, "Erfahrung mit Datenbanken", "SQL"]
+    got, want = encode(lean, texts), encode(reference, texts)
+    assert got.shape == want.shape == (len(texts), 384)
+    assert np.min(np.sum(got * want, axis=1)) > 0.99999  # truncation, padding, pooling agree
+
+
+def test_lean_bert_path_refuses_other_model_shapes(tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    from skillgap.nlp import bert
+    from skillgap.nlp.embed import resolve_model_path
+
+    src = resolve_model_path()
+    dst = tmp_path / "m"
+    shutil.copytree(src, dst, ignore=shutil.ignore_patterns("model.safetensors"))
+    assert not bert.supports(dst)  # no safetensors weights
+    (dst / "model.safetensors").symlink_to(src / "model.safetensors")
+    assert bert.supports(dst)
+    pooling = json.loads((dst / "1_Pooling/config.json").read_text())
+    pooling.update(pooling_mode_mean_tokens=False, pooling_mode_cls_token=True)
+    (dst / "1_Pooling/config.json").write_text(json.dumps(pooling))
+    assert not bert.supports(dst)  # CLS pooling goes through sentence-transformers
+    assert not bert.supports(tmp_path / "absent")

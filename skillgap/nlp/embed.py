@@ -13,7 +13,7 @@ import os
 import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -141,12 +141,19 @@ def load_encoder(path: str, precision: str | None = None) -> SentenceTransformer
 
 
 @lru_cache(maxsize=4)
-def _load_encoder(path: str, bf16: bool) -> SentenceTransformer:
-    from sentence_transformers import SentenceTransformer
+def _load_encoder(path: str, bf16: bool, lean: bool = True) -> SentenceTransformer:
+    from skillgap.nlp import bert
 
     with _LOCK:
         try:
-            model = SentenceTransformer(path, device="cpu")
+            if lean and bert.supports(Path(path)):
+                # BERT + mean pooling: same vectors without importing sentence-transformers
+                # (which costs most of the start-up); see skillgap.nlp.bert.
+                model: Any = bert.LeanBertEncoder(Path(path))
+            else:
+                from sentence_transformers import SentenceTransformer
+
+                model = SentenceTransformer(path, device="cpu")
         except Exception as exc:  # surface a config problem, not a library traceback
             raise ConfigError(f"cannot load sentence-transformers model at {path}: {exc}") from exc
     model.eval()

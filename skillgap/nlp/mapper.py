@@ -137,25 +137,29 @@ class SkillMapper:
     # Input checks ---------------------------------------------------------------
     def problem(self, text: Any) -> str | None:
         """Why ``text`` cannot be mapped (empty, wrong language), or None when it can."""
+        return self._check(text)[1]
+
+    def _check(self, text: Any) -> tuple[str, str | None]:
+        """(cleaned text, problem or None): cleaning once serves the check and the scoring."""
         if text is None:
-            return "empty text"
+            return "", "empty text"
         if not isinstance(text, str | bytes | bytearray):
-            return f"text must be a string, got {type(text).__name__}"
+            return "", f"text must be a string, got {type(text).__name__}"
         cleaned = clean_text(text)
         if not cleaned.strip():
-            return "empty text (nothing left after removing whitespace and markup)"
+            return cleaned, "empty text (nothing left after removing whitespace and markup)"
         if not any(ch.isalpha() for ch in cleaned):
-            return "text has no letters"
+            return cleaned, "text has no letters"
         words = cleaned.split()
         if len(words) >= 8:
             lang, prob = detect_language(cleaned)
             want = (self.taxonomy.language or "en").split("-")[0].lower()
             if lang and lang != want and prob >= 0.98:
-                return (
+                return cleaned, (
                     f"text looks like language '{lang}' (confidence {prob:.2f}) but the "
                     f"taxonomy is in '{want}'; import the ESCO bundle for that language"
                 )
-        return None
+        return cleaned, None
 
     # Core scoring ---------------------------------------------------------------
     def _encode_units(self, strings: list[str]) -> np.ndarray:
@@ -354,10 +358,11 @@ class SkillMapper:
         top_k = max(1, min(int(top_k), self.index.size))
         lang = self.taxonomy.language or "en"
         results: list[list[SkillHit]] = [[] for _ in texts]
-        ok = [i for i, t in enumerate(texts) if self.problem(t) is None]
+        checked = [self._check(t) for t in texts]
+        ok = [i for i, (_, why) in enumerate(checked) if why is None]
         for start in range(0, len(ok), _QUERY_BATCH):
             ids = ok[start : start + _QUERY_BATCH]
-            sc = self._score([clean_text(texts[i]) for i in ids], lang)
+            sc = self._score([checked[i][0] for i in ids], lang)
             probs = Fusion.prob(sc.logits)
             for q, i in enumerate(ids):
                 row = sc.logits[q]

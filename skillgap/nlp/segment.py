@@ -251,13 +251,32 @@ def split_sentences(text: str, lang: str = "en") -> list[str]:
     if not lines:
         return []
     nlp = _sentencizer(lang)
+    # A line with no sentence-final character before its last one is one sentence: the
+    # sentencizer only splits after those characters. Skipping spaCy for such lines (most
+    # bullets and short queries) halves the mapper's per-query overhead.
+    punct = _punct_chars(lang)
     out: list[str] = []
-    for doc in nlp.pipe(lines, batch_size=256):
-        for sent in doc.sents:
-            s = sent.text.strip()
+    for i, doc in enumerate(_docs(nlp, lines, punct)):
+        sents = [lines[i]] if doc is None else [sent.text for sent in doc.sents]
+        for sent_text in sents:
+            s = sent_text.strip()
             if len(s) >= 2:
                 out.extend(_windows(s))
     return out
+
+
+def _docs(nlp: Any, lines: list[str], punct: frozenset[str]) -> list[Any]:
+    """spaCy docs for the lines that need splitting, None for the others (same order)."""
+    need = [i for i, line in enumerate(lines) if any(ch in punct for ch in line[:-1])]
+    docs: list[Any] = [None] * len(lines)
+    for i, doc in zip(need, nlp.pipe([lines[i] for i in need], batch_size=256), strict=True):
+        docs[i] = doc
+    return docs
+
+
+@lru_cache(maxsize=8)
+def _punct_chars(lang: str) -> frozenset[str]:
+    return frozenset(_sentencizer(lang).get_pipe("sentencizer").punct_chars)
 
 
 def segment(text: Any, lang: str = "en") -> list[Segment]:
