@@ -10,8 +10,10 @@ How a query is scored (details in ``index.py`` and ``fusion.py``):
    listing "Java, SQL and stakeholder management" is one blurred vector; its clauses
    are three sharp ones. Unique unit strings are encoded once per call (and kept in a
    bounded memo across calls: job ads repeat the same sentences).
-2. Per unit and skill: best cosine over the skill's labels, cosine with "label.
-   description", best TF-IDF (word + char n-gram) cosine over labels.
+2. Per unit and skill: best cosine over the skill's preferred-label rows, cosine with
+   "label. description", best TF-IDF (word + char n-gram) cosine over all its labels
+   (alternative and stripped ones included). The embedding views are computed for every
+   skill; TF-IDF for a shortlist (see ``_score``).
 3. Per query and skill: each view on the whole query and its best over the parts, an
    exact-label lexical flag and an occupation-frequency prior, fused by a logistic model.
 """
