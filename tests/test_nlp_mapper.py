@@ -242,3 +242,14 @@ def test_lean_bert_path_refuses_other_model_shapes(tmp_path: Path) -> None:
     (dst / "1_Pooling/config.json").write_text(json.dumps(pooling))
     assert not bert.supports(dst)  # CLS pooling goes through sentence-transformers
     assert not bert.supports(tmp_path / "absent")
+
+
+def test_alt_label_colliding_with_a_preferred_label_loses_the_lexical_match() -> None:
+    from skillgap.nlp.index import _build_lexicon
+
+    prefs = ["work in teams", "work in textile manufacturing teams", "use spreadsheets", "x"]
+    alts = [[], ["work in team"], ["spreadsheet software"], ["spreadsheet software"]]
+    lex, _ = _build_lexicon(prefs, alts, [[] for _ in prefs])
+    assert lex[("work", "in", "team")] == [(0, "work in teams")]
+    # an alternative label that is no skill's preferred label stays shared
+    assert {i for i, _ in lex[("spreadsheet", "software")]} == {2, 3}

@@ -42,7 +42,7 @@ import pandas as pd
 from skillgap.errors import MissingDataError
 from skillgap.taxonomies.model import Taxonomy
 
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 _QUALIFIER_RE = re.compile(r"\s*\([^)]*\)\s*$")
 _TOKEN_RE = re.compile(r"[a-z0-9]+(?:\.[a-z0-9]+)*[+#]*|[+#]+")
 MAX_LEXICAL_TOKENS = 8
@@ -231,9 +231,13 @@ def _build_lexicon(
 
     lex: dict[tuple[str, ...], list[tuple[int, str]]] = {}
     lex_cs: dict[str, list[tuple[int, str]]] = {}
+    owners: dict[tuple[str, ...], set[int]] = {}  # skills whose *preferred* label it is
     for idx, (pref, alt, hid) in enumerate(zip(prefs, alts, hidden, strict=True)):
+        preferred = {tuple(norm_tokens(pref)), tuple(norm_tokens(strip_qualifier(pref)))}
         for label in dict.fromkeys([pref, strip_qualifier(pref), *alt, *hid]):
             toks = tuple(norm_tokens(label))
+            if toks in preferred:
+                owners.setdefault(toks, set()).add(idx)
             if not toks or len(toks) > MAX_LEXICAL_TOKENS:
                 continue
             if len(toks) == 1 and (len(toks[0]) <= 2 or toks[0] in STOP_WORDS):
@@ -245,6 +249,12 @@ def _build_lexicon(
             bucket = lex.setdefault(toks, [])
             if all(i != idx for i, _ in bucket):
                 bucket.append((idx, pref))
+    # An alternative label that normalises to another skill's preferred label is ambiguous
+    # evidence (ESCO lists "work in team" under "work in textile manufacturing teams"); the
+    # skill whose preferred label it is keeps the lexical match alone.
+    for toks, idxs in owners.items():
+        if toks in lex:
+            lex[toks] = [(i, lab) for i, lab in lex[toks] if i in idxs]
     return lex, lex_cs
 
 
