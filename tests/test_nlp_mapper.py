@@ -253,3 +253,12 @@ def test_alt_label_colliding_with_a_preferred_label_loses_the_lexical_match() ->
     assert lex[("work", "in", "team")] == [(0, "work in teams")]
     # an alternative label that is no skill's preferred label stays shared
     assert {i for i, _ in lex[("spreadsheet", "software")]} == {2, 3}
+
+
+def test_unit_blocks_bound_the_view_matrices() -> None:
+    from skillgap.nlp.mapper import _unit_blocks
+
+    assert _unit_blocks([[0, 1], [2], [3, 4, 5], [6] * 9, [7]], 3) == [[0, 1], [2], [3], [4]]
+    assert _unit_blocks([], 3) == []
+    blocks = _unit_blocks([[i] for i in range(10)], 4)
+    assert [q for b in blocks for q in b] == list(range(10)) and max(map(len, blocks)) == 4

@@ -135,7 +135,7 @@ def load_encoder(path: str, precision: str | None = None) -> SentenceTransformer
 
     The weights stay fp32; ``encode`` runs the forward pass under bf16 autocast when
     ``use_bf16`` says so. Measured on the 2-core Xeon with AMX (benchmarks/results/
-    mapping.md): 1.7-2.8x the fp32 throughput, mean cosine to the fp32 embedding 0.99999.
+    mapping.md): about 1.7x the fp32 throughput, mean cosine to the fp32 embedding 0.99999.
     """
     return _load_encoder(path, use_bf16(precision))
 

@@ -44,6 +44,7 @@ MAX_UNITS_PER_QUERY = 48
 STRIP_FRAMES = True  # also score "Java" for "Strong experience with Java" (see segment)
 SHORTLIST = 150  # skills per query that get exact features in the two-stage path
 _QUERY_BATCH = 256  # texts encoded together: bigger batches use the encoder 1.6x better
+_UNIT_BLOCK = 1024  # units whose (unit, skill) view matrices are held at once (~57 MB each)
 _UNIT_BATCH = 96  # units scored against the label matrix at once (bounds memory)
 _MEMO_SIZE = 50_000
 _F = {name: i for i, name in enumerate(FEATURES)}
@@ -83,6 +84,19 @@ class _Scored:
     unit_rows: list[list[int]]  # per query, rows into emb
     emb: np.ndarray  # (U, d)
     lexical: list[dict[int, str]]
+
+
+def _unit_blocks(unit_rows: list[list[int]], limit: int) -> list[list[int]]:
+    """Consecutive query groups holding at most ``limit`` unit rows (at least one query)."""
+    groups: list[list[int]] = []
+    size = limit + 1
+    for q, rows in enumerate(unit_rows):
+        if size + len(rows) > limit:
+            groups.append([])
+            size = 0
+        groups[-1].append(q)
+        size += len(rows)
+    return groups
 
 
 class SkillMapper:
@@ -245,39 +259,43 @@ class SkillMapper:
         units, flat, unit_rows, emb = self._prepare(texts, lang)
         n = idx.size
         k = min(SHORTLIST, n)
-        sem = idx.max_per_skill(emb @ idx.label_emb.T)  # (U, N)
-        desc = emb @ idx.desc_emb.T  # (U, N)
-        cheap = np.maximum(sem, desc)
         lexical = [idx.lexical_matches(t) for t in texts]
-        stage1s, shorts = [], []
-        for q, rows in enumerate(unit_rows):
-            stage1 = cheap[rows].max(axis=0)
-            short = np.argpartition(-stage1, k - 1)[:k]
-            if lexical[q]:
-                short = np.union1d(short, np.fromiter(lexical[q], dtype=np.int64))
-            stage1s.append(stage1)
-            shorts.append(short)
         q_tfidf = self._tfidf_units(flat)
         buf = idx.tfidf_buffer()
         logits = np.empty((len(texts), n), dtype=np.float32)
-        for q, rows in enumerate(unit_rows):
-            whole, parts = rows[0], rows[1:] or rows[:1]
-            short = shorts[q]
-            local = {u: j for j, u in enumerate(dict.fromkeys(rows))}
-            tfv = idx.tfidf_best(q_tfidf, list(local), short, buf)
-            f = np.zeros((len(short), len(FEATURES)), dtype=np.float32)
-            f[:, _F["sem_whole"]] = sem[whole, short]
-            f[:, _F["sem_part"]] = sem[np.ix_(parts, short)].max(axis=0)
-            f[:, _F["desc_whole"]] = desc[whole, short]
-            f[:, _F["desc_part"]] = desc[np.ix_(parts, short)].max(axis=0)
-            f[:, _F["tfidf_whole"]] = tfv[local[whole]]
-            f[:, _F["tfidf_part"]] = tfv[[local[u] for u in parts]].max(axis=0)
-            if lexical[q]:
-                f[np.isin(short, list(lexical[q])), _F["lexical"]] = 1.0
-            f[:, _F["prior"]] = idx.prior[short]
-            row = stage1s[q] - 100.0  # outside the shortlist: below it, in cheap-view order
-            row[short] = self.fusion.logit(f)
-            logits[q] = row
+        for group in _unit_blocks(unit_rows, _UNIT_BLOCK):
+            # (units, N) view matrices for one block of queries at a time: long documents
+            # carry up to MAX_UNITS_PER_QUERY units each, and 256 of them at once would
+            # need gigabytes.
+            need = list(dict.fromkeys(r for q in group for r in unit_rows[q]))
+            at = {r: i for i, r in enumerate(need)}
+            sem = idx.max_per_skill(emb[need] @ idx.label_emb.T)
+            desc = emb[need] @ idx.desc_emb.T
+            cheap = np.maximum(sem, desc)
+            for q in group:
+                rows = [at[r] for r in unit_rows[q]]
+                whole, parts = rows[0], rows[1:] or rows[:1]
+                stage1 = cheap[rows].max(axis=0)
+                short = np.argpartition(-stage1, k - 1)[:k]
+                if lexical[q]:
+                    short = np.union1d(short, np.fromiter(lexical[q], dtype=np.int64))
+                local = {u: j for j, u in enumerate(dict.fromkeys(unit_rows[q]))}
+                tfv = idx.tfidf_best(q_tfidf, list(local), short, buf)
+                f = np.zeros((len(short), len(FEATURES)), dtype=np.float32)
+                f[:, _F["sem_whole"]] = sem[whole, short]
+                f[:, _F["sem_part"]] = sem[np.ix_(parts, short)].max(axis=0)
+                f[:, _F["desc_whole"]] = desc[whole, short]
+                f[:, _F["desc_part"]] = desc[np.ix_(parts, short)].max(axis=0)
+                f[:, _F["tfidf_whole"]] = tfv[0]
+                f[:, _F["tfidf_part"]] = tfv[
+                    [local[u] for u in (unit_rows[q][1:] or unit_rows[q][:1])]
+                ].max(axis=0)
+                if lexical[q]:
+                    f[np.isin(short, list(lexical[q])), _F["lexical"]] = 1.0
+                f[:, _F["prior"]] = idx.prior[short]
+                row = stage1 - 100.0  # outside the shortlist: below it, in cheap-view order
+                row[short] = self.fusion.logit(f)
+                logits[q] = row
         empty = np.zeros((len(texts), 0, len(FEATURES)), dtype=np.float32)
         return _Scored(logits, empty, units, unit_rows, emb, lexical)
 
