@@ -11,9 +11,12 @@ What is learnt, from what:
   fitting individual sentences is small, and it is measured, not assumed: the script
   first fits on one split and scores the other (both directions) and prints those honest
   cross-split figures next to the in-sample ones.
-- Threshold: the probability cut-off that maximises micro-F1 over the dev sentences
-  subject to precision >= 0.50 (the issue's extract-mode target), with at most
-  ``max_per_sentence`` skills per sentence.
+- Threshold: the probability cut-off and per-sentence cap that maximise micro-F1 over
+  the dev sentences subject to precision >= ``--min-precision`` (default 0.55: the
+  issue's extract-mode floor is 0.50, and the cross-split check shows the calibration
+  moving by about 0.05 between splits; also, every dev sentence carries a skill, while
+  real ads are full of sentences that carry none, so the dev-optimal cut-off is too
+  permissive for demand counting).
 
 Runs in about a minute once the skill index is cached (it uses the same cache as
 ``benchmarks.skillmap_eval``). The output is keyed by the encoder's model family, so a
@@ -100,12 +103,12 @@ def _extract_curve(
     return out
 
 
-def _pick(probs: np.ndarray, y: np.ndarray) -> tuple[int, float]:
-    """(cap, threshold) with the best micro-F1 at precision >= 0.50."""
+def _pick(probs: np.ndarray, y: np.ndarray, min_precision: float) -> tuple[int, float]:
+    """(cap, threshold) with the best micro-F1 at precision >= ``min_precision``."""
     best: tuple[float, int, float] | None = None
     for cap in (1, 2, 3, 4):
         curve = _extract_curve(probs, y, cap)
-        ok = [r for r in curve if r[1] >= 0.5] or curve
+        ok = [r for r in curve if r[1] >= min_precision] or curve
         row = max(ok, key=lambda r: r[3])
         if best is None or row[3] > best[0] + 1e-9:
             best = (row[3], cap, row[0])
@@ -113,13 +116,13 @@ def _pick(probs: np.ndarray, y: np.ndarray) -> tuple[int, float]:
     return best[1], best[2]
 
 
-def _cross_split_extract(data: dict, c: float) -> None:
+def _cross_split_extract(data: dict, c: float, min_precision: float) -> None:
     """Extract mode, honestly: fusion, cap and threshold all fitted on one split and
     applied to the other, so no choice has seen the sentences it is scored on."""
     for a, b in (("tech", "house"), ("house", "tech")):
         w, bias = _fit(*data[a], c=c)
         pa = 1.0 / (1.0 + np.exp(-(data[a][0] @ w + bias)))
-        cap, thr = _pick(pa, data[a][1])
+        cap, thr = _pick(pa, data[a][1], min_precision)
         pb = 1.0 / (1.0 + np.exp(-(data[b][0] @ w + bias)))
         rows = {round(r[0], 2): r for r in _extract_curve(pb, data[b][1], cap)}
         _, prec, rec, f1 = rows[round(thr, 2)]
@@ -134,6 +137,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--dry-run", action="store_true")
     ap.add_argument("--c", type=float, default=1.0, help="inverse L2 strength")
     ap.add_argument("--model-path", type=Path, default=None)
+    ap.add_argument(
+        "--min-precision", type=float, default=0.55, help="extract operating point floor"
+    )
     args = ap.parse_args(argv)
 
     os.environ.setdefault("SKILLGAP_DATA_DIR", str(REPO / ".skillgap-data"))
@@ -171,16 +177,17 @@ def main(argv: list[str] | None = None) -> None:
         round(bias, 3),
     )
 
-    _cross_split_extract(data, c=args.c)
+    _cross_split_extract(data, c=args.c, min_precision=args.min_precision)
     probs = 1.0 / (1.0 + np.exp(-(feats_all @ w + bias)))
     best = None
     for cap in (1, 2, 3, 4):
         curve = _extract_curve(probs, y_all, cap)
-        ok = [r for r in curve if r[1] >= 0.5] or curve
+        ok = [r for r in curve if r[1] >= args.min_precision] or curve
         row = max(ok, key=lambda r: r[3])
         print(
             f"extract cap {cap}: threshold {row[0]:.2f} precision {row[1]:.3f} "
-            f"recall {row[2]:.3f} F1 {row[3]:.3f} (dev, in-sample)"
+            f"recall {row[2]:.3f} F1 {row[3]:.3f} (dev, in-sample, precision >= "
+            f"{args.min_precision})"
         )
         if best is None or row[3] > best[1][3] + 1e-9:
             best = (cap, row)
