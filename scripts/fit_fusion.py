@@ -103,17 +103,28 @@ def _extract_curve(
     return out
 
 
-def _pick(probs: np.ndarray, y: np.ndarray, min_precision: float) -> tuple[int, float]:
-    """(cap, threshold) with the best micro-F1 at precision >= ``min_precision``."""
-    best: tuple[float, int, float] | None = None
+def _best_per_cap(
+    probs: np.ndarray, y: np.ndarray, min_precision: float
+) -> list[tuple[int, tuple[float, float, float, float]]]:
+    """Per cap 1-4, the (threshold, precision, recall, F1) row with the best micro-F1 at
+    precision >= ``min_precision`` (the best row overall when none reaches it)."""
+    out = []
     for cap in (1, 2, 3, 4):
         curve = _extract_curve(probs, y, cap)
         ok = [r for r in curve if r[1] >= min_precision] or curve
-        row = max(ok, key=lambda r: r[3])
-        if best is None or row[3] > best[0] + 1e-9:
-            best = (row[3], cap, row[0])
-    assert best is not None
-    return best[1], best[2]
+        out.append((cap, max(ok, key=lambda r: r[3])))
+    return out
+
+
+def _pick(
+    per_cap: list[tuple[int, tuple[float, float, float, float]]],
+) -> tuple[int, tuple[float, float, float, float]]:
+    """The cap whose best row has the highest F1 (the smaller cap on a tie)."""
+    best = per_cap[0]
+    for cap, row in per_cap[1:]:
+        if row[3] > best[1][3] + 1e-9:
+            best = (cap, row)
+    return best
 
 
 def _cross_split_extract(data: dict, c: float, min_precision: float) -> None:
@@ -122,7 +133,7 @@ def _cross_split_extract(data: dict, c: float, min_precision: float) -> None:
     for a, b in (("tech", "house"), ("house", "tech")):
         w, bias = _fit(*data[a], c=c)
         pa = 1.0 / (1.0 + np.exp(-(data[a][0] @ w + bias)))
-        cap, thr = _pick(pa, data[a][1], min_precision)
+        cap, (thr, *_) = _pick(_best_per_cap(pa, data[a][1], min_precision))
         pb = 1.0 / (1.0 + np.exp(-(data[b][0] @ w + bias)))
         rows = {round(r[0], 2): r for r in _extract_curve(pb, data[b][1], cap)}
         _, prec, rec, f1 = rows[round(thr, 2)]
@@ -179,20 +190,14 @@ def main(argv: list[str] | None = None) -> None:
 
     _cross_split_extract(data, c=args.c, min_precision=args.min_precision)
     probs = 1.0 / (1.0 + np.exp(-(feats_all @ w + bias)))
-    best = None
-    for cap in (1, 2, 3, 4):
-        curve = _extract_curve(probs, y_all, cap)
-        ok = [r for r in curve if r[1] >= args.min_precision] or curve
-        row = max(ok, key=lambda r: r[3])
+    per_cap = _best_per_cap(probs, y_all, args.min_precision)
+    for cap, row in per_cap:
         print(
             f"extract cap {cap}: threshold {row[0]:.2f} precision {row[1]:.3f} "
             f"recall {row[2]:.3f} F1 {row[3]:.3f} (dev, in-sample, precision >= "
             f"{args.min_precision})"
         )
-        if best is None or row[3] > best[1][3] + 1e-9:
-            best = (cap, row)
-    assert best is not None
-    cap, (thr, prec, rec, f1) = best
+    cap, (thr, prec, rec, f1) = _pick(per_cap)
     if args.dry_run:
         return
     existing = json.loads(FUSION_FILE.read_text()) if FUSION_FILE.is_file() else {}

@@ -25,16 +25,27 @@ def _gap(res: GapAnalysis, scope: str, uri: str) -> pd.Series | None:
     return hit.iloc[0] if len(hit) == 1 else None
 
 
+def _rows_classified(
+    res: GapAnalysis, item: dict[str, Any], kind: str, out: list[str]
+) -> list[pd.Series]:
+    """The gap rows of ``item``'s scopes classified ``kind``; a problem for each other one."""
+    rows = []
+    for scope in item["scopes"]:
+        row = _gap(res, scope, item["skill_uri"])
+        if row is None or row["classification"] != kind:
+            got = None if row is None else row["classification"]
+            out.append(f"{item['label']} in {scope}: expected {kind}, got {got}")
+        else:
+            rows.append(row)
+    return rows
+
+
 def planted_problems(res: GapAnalysis, planted: dict[str, Any], *, strict: bool) -> list[str]:
     """Every planted signal of ``planted.json`` that ``res`` misses, as a sentence each."""
     out: list[str] = []
     for item in planted["develop"]:
-        for scope in item["scopes"]:
-            row = _gap(res, scope, item["skill_uri"])
-            if row is None or row["classification"] != "develop":
-                got = None if row is None else row["classification"]
-                out.append(f"{item['label']} in {scope}: expected develop, got {got}")
-            elif not row["green"] and "flags_missing" not in res.meta:
+        for row in _rows_classified(res, item, "develop", out):
+            if not row["green"] and "flags_missing" not in res.meta:
                 out.append(f"{item['label']}: not flagged green")
         tr = res.trends
         st = tr[(tr["scope"] == item["trend_scope"]) & (tr["skill_uri"] == item["skill_uri"])]
@@ -60,12 +71,8 @@ def planted_problems(res: GapAnalysis, planted: dict[str, Any], *, strict: bool)
             out.append(f"no declining_skill advice for {item['credential_id']} on {item['label']}")
 
     for item in planted["update"]:
-        for scope in item["scopes"]:
-            row = _gap(res, scope, item["skill_uri"])
-            if row is None or row["classification"] != "update":
-                got = None if row is None else row["classification"]
-                out.append(f"{item['label']} in {scope}: expected update, got {got}")
-            elif row["update_credential_id"] not in item["credential_ids"]:
+        for row in _rows_classified(res, item, "update", out):
+            if row["update_credential_id"] not in item["credential_ids"]:
                 out.append(f"{item['label']}: update names {row['update_credential_id']}")
         if not any(
             c in item["credential_ids"] and k == "add_skill" and s == item["skill_uri"]

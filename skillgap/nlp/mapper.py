@@ -31,7 +31,12 @@ import numpy as np
 
 from skillgap.errors import InputError
 from skillgap.nlp.fusion import FEATURES, Fusion, load_fusion
-from skillgap.nlp.segment import clean_text, detect_language, segment, split_sentences
+from skillgap.nlp.segment import (
+    clean_text,
+    detect_language,
+    is_boilerplate,
+    split_sentences,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -422,10 +427,12 @@ class SkillMapper:
         lang = self.taxonomy.language or "en"
         per_doc: list[list[str]] = []
         for t in texts:
-            if self.problem(t) is not None:
-                per_doc.append([])
-                continue
-            per_doc.append([s.text for s in segment(t, lang) if not s.boilerplate])
+            cleaned, why = self._check(t)  # ``segment`` would clean the text a second time
+            per_doc.append(
+                []
+                if why is not None
+                else [s for s in split_sentences(cleaned, lang) if not is_boilerplate(s)]
+            )
         unique = list(dict.fromkeys(s for sents in per_doc for s in sents))
         hits = dict(zip(unique, self.extract_sentences(unique), strict=True))
         results: list[list[SkillHit]] = []
