@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup demo test test-slow browser lint clean
+.PHONY: setup demo test test-slow browser lint typecheck wheel clean
 
 setup: $(VENV)/.installed
 
@@ -39,9 +39,20 @@ browser:
 test-slow: setup
 	$(BIN)/python -m pytest -m slow
 
+# The layer folders at the root, then the package core (skillgap/) and the rest.
+SRC := taxonomies nlp ingest store gaps reports demo flows cli skillgap tests benchmarks scripts
+
 lint: setup
-	$(BIN)/ruff check skillgap tests benchmarks scripts
-	$(BIN)/ruff format --check skillgap tests benchmarks scripts
+	$(BIN)/ruff check $(SRC)
+	$(BIN)/ruff format --check $(SRC)
+
+## mypy over the whole package, on a symlink view of the layer folders (scripts/typecheck.py).
+typecheck: setup
+	$(BIN)/python scripts/typecheck.py
+
+## Build the wheel into dist/ (the layer folders land inside skillgap/).
+wheel: setup
+	$(BIN)/python -m pip wheel --no-deps --no-build-isolation -w dist .
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .mypy_cache

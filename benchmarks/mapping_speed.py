@@ -54,7 +54,7 @@ def _cli_startup(repo: Path, runs: int = 3) -> list[float]:
     if not any(m.get("kind") == "official" for m in list_snapshots()):
         root = shared_root()
         import_taxonomy([root / EN_ZIP, root / REL_ZIP])
-    cmd = [sys.executable, "-m", "skillgap.flows.cli", "map", "--text", "Python and SQL"]
+    cmd = [sys.executable, "-m", "skillgap.cli.main", "map", "--text", "Python and SQL"]
     subprocess.run(cmd, check=True, capture_output=True, cwd=repo)  # builds the index once
     out = []
     for _ in range(runs):

@@ -13,8 +13,8 @@ import typer
 from rich.console import Console
 
 from skillgap import __version__
+from skillgap.cli import ingest, map, run, taxonomy
 from skillgap.errors import SkillgapError
-from skillgap.flows import cli_ingest, cli_map, cli_run, cli_taxonomy
 
 # Offline first: never let a library reach for a model hub at run time.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -29,10 +29,10 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-app.add_typer(cli_taxonomy.app, name="taxonomy")
-cli_ingest.register(app)
-cli_map.register(app)
-cli_run.register(app)
+app.add_typer(taxonomy.app, name="taxonomy")
+ingest.register(app)
+map.register(app)
+run.register(app)
 
 
 def _version(value: bool) -> None:

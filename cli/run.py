@@ -10,7 +10,14 @@ from rich.table import Table
 
 console = Console()
 
-DEMO_CONFIG = Path(__file__).resolve().parent.parent / "demo" / "data" / "demo.toml"
+
+def demo_config() -> Path:
+    """The embedded demo's analysis config, found without importing the demo package."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("skillgap.demo")
+    assert spec is not None and spec.submodule_search_locations
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / "demo.toml"
 
 
 def _run(config: Path, outputs_dir: Path | None = None) -> dict:
@@ -79,7 +86,7 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Run the whole analysis on the embedded demo data (with planted signals)."""
-        _run(DEMO_CONFIG, outputs_dir)
+        _run(demo_config(), outputs_dir)
 
     @app.command("serve")
     def serve_cmd(

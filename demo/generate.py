@@ -1,7 +1,7 @@
 """Seeded generator of the embedded demo data (vacancies, credentials, truth, planted signals).
 
 Run it through ``scripts/make_demo_data.py``; the outputs are committed under
-``skillgap/demo/data/`` so a fresh clone can run ``skillgap demo`` offline. Same seed, same
+``demo/data/`` so a fresh clone can run ``skillgap demo`` offline. Same seed, same
 files: every random choice comes from one ``numpy.random.Generator``.
 
 Each ad is assembled from an intro, responsibilities (verb-phrase skills), requirements

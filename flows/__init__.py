@@ -1,1 +1,2 @@
-"""flows layer; see DESIGN.md."""
+"""The Prefect flows and their tasks (ingest -> map -> analyse -> report) and the analysis
+config they run; the only layer that knows Prefect."""

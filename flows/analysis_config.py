@@ -4,7 +4,7 @@ It is validated completely before any work starts: an unknown key, a missing inp
 or a bad value is one clear error naming the file and the key. Relative paths are taken
 relative to the config file, so a config and its data can move together.
 
-Example (see ``skillgap/demo/data/demo.toml`` for a complete one)::
+Example (see ``demo/data/demo.toml`` for a complete one)::
 
     [run]
     name = "construction-2024"

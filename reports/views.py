@@ -225,7 +225,7 @@ def prepare(analysis: Any) -> Prepared:
         if missing:
             raise InputError(
                 f"analysis table '{name}' lacks column(s) {missing}; "
-                f"the contract (skillgap/gaps/tables.py) wants {list(expected)}"
+                f"the contract (gaps/tables.py) wants {list(expected)}"
             )
         for flag in FLAG_COLUMNS:
             if flag in df.columns:

@@ -1,4 +1,4 @@
-"""Fit the mapper's fusion weights and the extract-mode threshold; write skillgap/nlp/fusion.json.
+"""Fit the mapper's fusion weights and the extract-mode threshold; write nlp/fusion.json.
 
     .venv/bin/python -m scripts.fit_fusion            # fit, report cross-split, write
     .venv/bin/python -m scripts.fit_fusion --dry-run  # report only

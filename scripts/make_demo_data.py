@@ -1,4 +1,4 @@
-"""Regenerate the embedded demo data under skillgap/demo/data/ (outputs are committed).
+"""Regenerate the embedded demo data under demo/data/ (outputs are committed).
 
 .venv/bin/python scripts/make_demo_data.py                 # data files from the catalogue
 .venv/bin/python scripts/make_demo_data.py --esco ../shared/esco/v1.1.1

@@ -428,9 +428,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--log-every", type=int, default=50)
     p.add_argument("--no-eval", dest="eval", action="store_false")
     p.add_argument("--out", type=Path, default=None, help="also save the full model dir here")
-    p.add_argument(
-        "--write-artifact", action="store_true", help="write skillgap/nlp/artifacts/encoder"
-    )
+    p.add_argument("--write-artifact", action="store_true", help="write nlp/artifacts/encoder")
     return p.parse_args(argv)
 
 

@@ -103,7 +103,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("code_version", pa.string()),
         ]
     ),
-    # One row per ingested file (added by the ingest layer; see skillgap/store).
+    # One row per ingested file (added by the ingest layer; see store).
     "ingest_batches": pa.schema(
         [
             ("batch_id", pa.string()),

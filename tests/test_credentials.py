@@ -218,7 +218,7 @@ def test_coursera_reingest_is_skipped(coursera) -> None:
 
 
 def test_cli_credentials_check_and_store_info(data_dir: Path) -> None:
-    from skillgap.flows.cli import app
+    from skillgap.cli.main import app
 
     runner = CliRunner()
     elm = _elm("ec_elm_v3_Sample-MC-Annex1-unsigned.jsonld")

@@ -84,7 +84,7 @@ def test_missing_config_and_bad_toml(tmp_path: Path) -> None:
 def test_cli_reports_a_bad_config_in_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from skillgap.flows.cli import main
+    from skillgap.cli.main import main
 
     path = _write(tmp_path, GOOD.replace('"ads.csv"', '"nope.csv"'))
     monkeypatch.setattr("sys.argv", ["skillgap", "run", str(path)])

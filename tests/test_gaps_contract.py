@@ -1,4 +1,4 @@
-"""docs/analysis-tables.md and skillgap/gaps/tables.py describe the same columns."""
+"""docs/analysis-tables.md and gaps/tables.py describe the same columns."""
 
 from __future__ import annotations
 

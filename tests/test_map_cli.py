@@ -31,7 +31,7 @@ def _bundled() -> list[str]:
 
 
 def _app():
-    from skillgap.flows.cli import app
+    from skillgap.cli.main import app
 
     return app
 

