@@ -136,6 +136,45 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("posted_date", pa.date32()),  # reposts still tell when an ad was live
         ]
     ),
+    # Which documents were mapped with which taxonomy and encoder: the incremental key of
+    # the mapping stage, written in the same transaction as the document's mentions.
+    "mapping_log": pa.schema(
+        [
+            ("doc_type", pa.string()),  # vacancy | credential
+            ("doc_id", pa.string()),
+            ("content_hash", pa.string()),
+            ("taxonomy_version", pa.string()),
+            ("model_id", pa.string()),
+            ("n_mentions", pa.int32()),
+            ("mapped_at", pa.timestamp("us")),
+        ]
+    ),
+    # The best ESCO occupation of a vacancy that came without one (title first, then text).
+    "vacancy_occupations": pa.schema(
+        [
+            ("vacancy_id", pa.string()),
+            ("occupation_uri", pa.string()),
+            ("label", pa.string()),
+            ("score", pa.float64()),
+            ("taxonomy_version", pa.string()),
+            ("model_id", pa.string()),
+        ]
+    ),
+    # What a completed run concluded per scope and skill (a narrow copy of its gaps table),
+    # so that the next run of the same analysis can report what changed.
+    "run_gaps": pa.schema(
+        [
+            ("run_id", pa.string()),
+            ("scope", pa.string()),
+            ("skill_uri", pa.string()),
+            ("label", pa.string()),
+            ("n_vacancies", pa.int64()),
+            ("n_mentioning", pa.int64()),
+            ("share", pa.float64()),
+            ("gap_score", pa.float64()),
+            ("classification", pa.string()),
+        ]
+    ),
 }
 
 

@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 
 from skillgap.errors import ConfigError, InputError, SkillgapError
 from skillgap.schemas import SCHEMAS
+from skillgap.store import lock as store_lock
 from skillgap.store.migrations import LATEST_VERSION, MIGRATIONS, STORE_EXTRA_COLUMNS
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -42,10 +43,11 @@ class StoreError(SkillgapError):
 class Store:
     """A DuckDB database file with the skillgap tables, migrated to the latest schema."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, locked: bool = False) -> None:
         self._con = con
         self.path = path
         self._depth = 0
+        self._locked = locked
 
     # Opening ------------------------------------------------------------------------
     @classmethod
@@ -63,8 +65,15 @@ class Store:
         if read_only and not path.exists():
             raise StoreError(f"store {path} does not exist yet; run `skillgap ingest ...` first")
         path.parent.mkdir(parents=True, exist_ok=True)
-        con = _connect(path, read_only)
-        store = cls(con, path)
+        if not read_only:
+            store_lock.acquire(path)  # one writing process per store (see store/lock.py)
+        try:
+            con = _connect(path, read_only)
+        except BaseException:
+            if not read_only:
+                store_lock.release(path)
+            raise
+        store = cls(con, path, locked=not read_only)
         if not read_only:
             try:
                 store._migrate()
@@ -95,8 +104,9 @@ class Store:
         if not pending:
             return
         with self.transaction():
-            for version, description, step in pending:
-                step(self._con)
+            for version, description, statements in pending:
+                for sql in statements:
+                    self._con.execute(sql)
                 self._con.execute(
                     "INSERT INTO schema_version VALUES (?, ?, ?)",
                     [version, description, datetime.now()],
@@ -114,6 +124,9 @@ class Store:
         if self._con is not None:
             _release(self.path, self._con)
             self._con = None  # type: ignore[assignment]
+            if self._locked:
+                self._locked = False
+                store_lock.release(self.path)
 
     def __enter__(self) -> Store:
         return self
