@@ -9,6 +9,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from skillgap.reports import context as ctx
+from skillgap.reports.changes import changes_markdown
 from skillgap.reports.charts import CLASS_LABEL
 
 
@@ -129,6 +130,7 @@ def render_markdown(context: dict[str, Any], files: dict[str, str] | None = None
             )
     else:
         lines.append("No gaps were found.")
+    lines += changes_markdown(context.get("changes"), _md)
     lines += ["", "## Proposed credentials", ""]
     if context["proposals"]:
         for p in context["proposals"]:
