@@ -55,6 +55,7 @@ def _run(
     profiles), the taxonomy, that the outputs folder is writable, that the store is not in
     use by another run, and that a configured Prefect server or Dask cluster answers.
     """
+    import os
     import signal
 
     from skillgap.config import get_settings
@@ -86,12 +87,21 @@ def _run(
     run_id = new_run_id(cfg.run.name)
     log_file = base_out / run_id / "run.log"
 
-    # SIGTERM (a scheduler stopping the job) unwinds like Ctrl-C: the run is recorded as
-    # crashed, the temporary server and any local cluster are stopped.
+    # SIGTERM (a scheduler stopping the job) unwinds like Ctrl-C: mapping stops at its
+    # next chunk, the run is recorded as crashed, the temporary server and any local
+    # cluster are stopped. A second signal exits at once (the next run on the store marks
+    # this one interrupted; committed partitions are kept either way).
+    interrupted: list[int] = []
+
     def _terminate(signum: int, frame: Any) -> None:
+        if interrupted:
+            err_console.print("interrupted again: exiting now")
+            os._exit(128 + signum)
+        interrupted.append(signum)
+        err_console.print("interrupted: stopping after the document chunk being mapped")
         raise KeyboardInterrupt(f"signal {signum}")
 
-    previous = signal.signal(signal.SIGTERM, _terminate)
+    previous = {s: signal.signal(s, _terminate) for s in (signal.SIGTERM, signal.SIGINT)}
     use_reporter(Reporter(verbose=verbose))
     err_console.print(
         f"[bold]skills_gap_analysis[/] {escape(cfg.run.name)}: config {escape(str(config))}, "
@@ -109,6 +119,12 @@ def _run(
                     workers=workers,
                     dask_address=dask_address,
                 )
+    except KeyboardInterrupt:
+        err_console.print(
+            f"interrupted: run {escape(run_id)} stopped; what was mapped and stored is kept, "
+            "and the next run resumes from there"
+        )
+        raise SystemExit(128 + (interrupted[0] if interrupted else signal.SIGINT)) from None
     except Exception as exc:
         from skillgap.errors import SkillgapError
 
@@ -119,9 +135,10 @@ def _run(
         )
         if log_file.is_file():
             err_console.print(f"the traceback is in {escape(str(log_file))}; --verbose shows it")
-        raise typer.Exit(1) from None
+        raise SystemExit(1) from None
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     _print_summary(result)
     return result
 

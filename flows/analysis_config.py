@@ -8,6 +8,8 @@ Example (see ``demo/data/demo.toml`` for a complete one)::
 
     [run]
     name = "construction-2024"
+    workers = 1                 # >1: map on a local Dask cluster of that many processes
+    partition_size = 1000       # documents per mapping partition (each committed alone)
 
     [[inputs.vacancies]]
     path = "vacancies.csv"

@@ -35,7 +35,7 @@ from prefect.futures import as_completed
 from skillgap.config import Settings, get_settings
 from skillgap.errors import ConfigError, SkillgapError
 from skillgap.fileutil import sha256_file
-from skillgap.flows import bookkeeping
+from skillgap.flows import bookkeeping, partitions
 from skillgap.flows.analysis_config import AnalysisConfig, analysis_params, load_config
 from skillgap.flows.bookkeeping import code_version, jsonable
 from skillgap.flows.partitions import (
@@ -240,31 +240,38 @@ def map_documents(
                 stage.advance(part.n_docs)
                 rep.debug(
                     f"partition {part.name}: {part.n_docs} docs, {part.n_mentions} mentions, "
-                    f"{part.seconds:.1f} s on {part.worker}"
+                    f"{part.seconds:.1f} s ({part.cpu_seconds:.1f} CPU-s) on {part.worker}"
                 )
                 _update_progress(progress_id, stage.done / total)
 
-            stats = run_partitions(
-                store,
-                map_plan,
-                key,
-                submit=map_partition_task.submit,
-                next_done=lambda pending: next(as_completed(pending)),
-                result=lambda future: future.result(),
-                in_flight=Execution(**_execution_fields(execution)).in_flight(),
-                spec_args={
-                    "snapshot": snapshot,
-                    "model_path": model_path,
-                    "settings": settings,
-                    "spool": spool_dir,
-                    "occupations": taxonomy.has("occupations"),
-                },
-                on_loaded=loaded,
-            )
+            partitions.CANCEL.clear()
+            try:
+                stats = run_partitions(
+                    store,
+                    map_plan,
+                    key,
+                    submit=map_partition_task.submit,
+                    next_done=lambda pending: next(as_completed(pending)),
+                    result=lambda future: future.result(),
+                    in_flight=Execution(**_execution_fields(execution)).in_flight(),
+                    spec_args={
+                        "snapshot": snapshot,
+                        "model_path": model_path,
+                        "settings": settings,
+                        "spool": spool_dir,
+                        "occupations": taxonomy.has("occupations"),
+                    },
+                    on_loaded=loaded,
+                )
+            except BaseException:
+                partitions.CANCEL.set()  # in-process workers stop at their next chunk
+                raise
         result["partitions"] = stats["partitions"]
         result["mentions_added"] = stats["mentions_added"]
         if stats["seconds"]:
             result["partition_seconds_median"] = round(statistics.median(stats["seconds"]), 2)
+            result["partition_cpu_seconds_median"] = round(statistics.median(stats["cpu"]), 2)
+            result["cpu_seconds_total"] = round(sum(stats["cpu"]), 1)
         return result
 
 

@@ -92,6 +92,7 @@ class PartitionResult:
     n_occupations: int
     seconds: float
     worker: str
+    cpu_seconds: float = 0.0  # CPU time of the mapping thread (one thread: see single_threaded)
 
 
 # Planning (flow process, read-only SQL) ------------------------------------------------
@@ -241,7 +242,7 @@ def run_partitions(
         for doc_type in DOC_TABLES
         for part in map_plan.parts[doc_type]
     )
-    stats: dict[str, Any] = {"partitions": 0, "mentions_added": 0, "seconds": []}
+    stats: dict[str, Any] = {"partitions": 0, "mentions_added": 0, "seconds": [], "cpu": []}
     pending: list[Any] = []
     exhausted = False
     while True:
@@ -260,12 +261,25 @@ def run_partitions(
         stats["partitions"] += 1
         stats["mentions_added"] += loaded["mentions"]
         stats["seconds"].append(part.seconds)
+        stats["cpu"].append(part.cpu_seconds)
         if on_loaded is not None:
             on_loaded(part, loaded)
     return stats
 
 
 # Mapping (worker: thread or Dask process) ---------------------------------------------
+
+# Documents handed to the mapper at once within a partition. Between chunks an in-process
+# worker looks at CANCEL, so an interrupted run stops within seconds instead of finishing
+# a whole partition (a thread cannot be killed). Chunks are fixed by the partition, so
+# the numbers still depend on the partition only.
+CHUNK = 200
+CANCEL = threading.Event()
+
+
+class PartitionCancelled(Exception):
+    """The run was interrupted while this partition was being mapped (nothing stored)."""
+
 
 _MAPPERS: dict[tuple[Any, ...], Any] = {}
 _MAPPERS_LOCK = threading.Lock()
@@ -325,13 +339,19 @@ def _map_partition(spec: PartitionSpec) -> PartitionResult:
     from skillgap.config import Settings
     from skillgap.nlp.mapper import SkillMapper
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.thread_time()
     base = _base_mapper(spec)
     # A fresh mapper over the loaded index and encoder: its sentence memo starts empty, so
     # the partition's rows do not depend on what this worker mapped before.
     mapper = SkillMapper(base.taxonomy, base.index, base.encoder, base.model_path, base.fusion)
     key = spec.key
-    mentions = mapper.mentions(spec.doc_ids, spec.texts, spec.doc_type)
+    chunks = []
+    for i in range(0, len(spec.doc_ids), CHUNK):
+        if CANCEL.is_set():
+            raise PartitionCancelled(f"{spec.name}: the run was interrupted")
+        ids, texts = spec.doc_ids[i : i + CHUNK], spec.texts[i : i + CHUNK]
+        chunks.append(mapper.mentions(ids, texts, spec.doc_type))
+    mentions = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame()
     mentions = mentions.assign(taxonomy_version=key.taxonomy_version, model_id=key.model_id)
     counts = mentions.groupby("doc_id").size()
     log = pd.DataFrame(
@@ -357,6 +377,7 @@ def _map_partition(spec: PartitionSpec) -> PartitionResult:
         n_occupations=len(occupations),
         seconds=time.perf_counter() - t0,
         worker=f"{os.uname().nodename}:{os.getpid()}",
+        cpu_seconds=time.thread_time() - c0,
     )
 
 

@@ -124,3 +124,43 @@ def test_sigkill_of_run_leaves_no_prefect_server_or_dask_worker_behind(
         for p in [parent, *children]:
             with contextlib.suppress(psutil.Error):
                 p.kill()
+
+
+def test_sigterm_stops_a_run_promptly_and_records_it_as_crashed(
+    analysis: Path, data_dir: Path
+) -> None:
+    """A scheduler stopping the job: mapping stops at its next chunk, not after a whole
+    partition; the run's row says crashed, committed partitions stay."""
+    analysis.write_text(
+        analysis.read_text(encoding="utf-8").replace("partition_size = 25", "partition_size = 600"),
+        encoding="utf-8",
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "skillgap.cli.main", "run", str(analysis)],
+        cwd=REPO_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if " map " in line and ": started (" in line:
+                break
+        time.sleep(3)
+        t0 = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        rest = proc.stderr.read()
+        proc.wait(timeout=120)
+        stopped_in = time.monotonic() - t0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 128 + signal.SIGTERM, rest
+    assert "interrupted" in rest and "Traceback" not in rest
+    assert stopped_in < 60
+    from skillgap.store import Store
+
+    with Store.open(data_dir / "stores" / "small.duckdb", read_only=True) as store:
+        assert list(store.read("runs")["status"]) == ["crashed"]
+        assert store.count("mapping_log") == 0  # the one partition was not finished
