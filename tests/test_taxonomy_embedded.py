@@ -156,3 +156,28 @@ def test_forced_replace_and_per_process_cache(tmp_path: Path) -> None:
     assert written is True  # ... unless forced
     assert load_taxonomy(settings=settings).skills["preferred_label"].iloc[0] == "changed"
     assert not [p for p in settings.taxonomies_dir.iterdir() if p.name.startswith(".")]
+
+
+def test_the_wheel_ships_the_embedded_snapshot(tmp_path: Path) -> None:
+    """pyproject's package list and package-data patterns carry every file of it."""
+    import subprocess
+    import sys
+    import zipfile
+
+    repo = Path(__file__).resolve().parent.parent
+    pip = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q"]
+    proc = subprocess.run(
+        [*pip, "-w", str(tmp_path), str(repo)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    [wheel] = tmp_path.glob("skillgap-*.whl")
+    with zipfile.ZipFile(wheel) as zf:
+        shipped = {
+            i.filename.rsplit("/", 1)[1]: i.file_size
+            for i in zf.infolist()
+            if i.filename.startswith("skillgap/taxonomies/embedded/")
+        }
+    assert shipped == {p.name: p.stat().st_size for p in EMBEDDED_DIR.iterdir() if p.is_file()}
