@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from skillgap import demo
 from skillgap.config import Settings, get_settings
@@ -102,4 +103,8 @@ def test_demo_flow_on_the_embedded_taxonomy(data_dir: Path, tmp_path: Path) -> N
     assert gaps["green"].any() and gaps["digital"].any() and gaps["transversal"].any()
     html = Path(result["paths"]["html"]).read_text(encoding="utf-8")
     assert 'class="badge green"' in html and 'class="badge digital"' in html
-    assert "software developer" in html  # occupations carry their ESCO labels
+    # Proposals target ESCO occupations found through the occupation-skill relations, by label.
+    targets = [o for occs in analysis.proposals["target_occupations"] for o in occs]
+    assert targets and not [o for o in targets if o.startswith("http")]
+    assert "ESCO occupation-skill relations" in html
+    assert str(escape(targets[0])) in html
