@@ -409,7 +409,7 @@ def build_index(
     lap("tfidf")
     lex, lex_cs = _build_lexicon(prefs, alts, hidden)
     lap("lexicon")
-    meta = {
+    meta: dict[str, Any] = {
         "index_version": INDEX_VERSION,
         "model_id": model_id,
         "taxonomy_key": taxonomy_key(taxonomy),
