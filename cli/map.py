@@ -124,6 +124,8 @@ def register(app: typer.Typer) -> None:
             )
         if output_path is not None:
             _check_output(output_path)
+        if input_path is not None and not input_path.is_file():
+            raise InputError(f"{input_path}: no such input file")
 
         from rich.progress import Progress
 

@@ -454,11 +454,10 @@ class TabularSource:
                     continue
                 if len(row) != width:
                     raw = self.delimiter.join(row) if self.delimiter else ",".join(row)
-                    yield BadRecord(
-                        f"line {start}",
-                        f"malformed CSV line: expected {width} fields, found {len(row)}",
-                        raw[:RAW_LIMIT],
-                    )
+                    why = f"malformed CSV line: expected {width} fields, found {len(row)}"
+                    if last_line > start:  # an unclosed quote runs on over the next lines
+                        why += f" in lines {start}-{last_line} (an unclosed quote?)"
+                    yield BadRecord(f"line {start}", why, raw[:RAW_LIMIT])
                     continue
                 yield RawRecord(f"line {start}", dict(zip(header, row, strict=True)))
 
@@ -521,7 +520,8 @@ class TabularSource:
         except RecursionError as exc:
             raise InputError(
                 f"{self.path}: JSON nested too deeply to read (more than about "
-                f"{sys.getrecursionlimit()} levels); no credential or vacancy export is"
+                f"{sys.getrecursionlimit()} levels); no credential or vacancy export is nested "
+                "that deep"
             ) from exc
 
     def _json(self) -> Iterator[RawRecord | BadRecord]:
