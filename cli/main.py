@@ -89,7 +89,10 @@ def main() -> None:
             label="internal error",
         )
         sys.exit(EXIT_INTERNAL)
-    # In non-standalone mode click returns the code of a typer.Exit instead of raising it.
+    # In non-standalone mode click returns the code of a typer.Exit instead of raising it;
+    # typer turns Ctrl-C into Exit(130).
+    if code == EXIT_INTERRUPTED:
+        print_error(err_console, "interrupted", label="stopped")
     sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -623,3 +623,36 @@ def test_no_caption_without_its_figure_and_figures_numbered_in_order(tmp_path: P
     assert "fastest-rising" not in text and "no trend to draw" in text
     numbers = [int(n) for n in re.findall(r"<figcaption>Figure (\d+)\.", text)]
     assert numbers == list(range(1, len(numbers) + 1)) and text.count("<figure>") == len(numbers)
+
+
+def test_interrupted_ingest_exits_130_and_leaves_nothing(tmp_path: Path) -> None:
+    script = (
+        "import functools, os, signal, sys\n"
+        "import skillgap.ingest.api as api\n"
+        "def hook(n):\n"
+        "    if n == 1:\n"
+        "        os.kill(os.getpid(), signal.SIGINT)\n"
+        "api.ingest_vacancies = functools.partial(\n"
+        "    api.ingest_vacancies, chunk_size=10, _after_chunk=hook)\n"
+        "sys.argv = ['skillgap', 'ingest', 'vacancies', sys.argv[1], '--store', sys.argv[2]]\n"
+        "from skillgap.cli.main import main\n"
+        "main()\n"
+    )
+    ads = write_csv(tmp_path / "ads.csv", vacancy_rows(40))
+    store = tmp_path / "s.duckdb"
+    env = {
+        **os.environ,
+        "SKILLGAP_DATA_DIR": str(tmp_path / "d"),
+        "SKILLGAP_CONFIG": str(tmp_path / "n.toml"),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-c", script, str(ads), str(store)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert proc.returncode == 130, proc.stderr
+    assert "stopped: interrupted" in proc.stderr and "Traceback" not in proc.stderr
+    counts = store_counts(store)
+    assert counts["vacancies"] == counts["ingest_batches"] == 0
