@@ -128,14 +128,18 @@ def write_snapshot_folder(
     final: Path,
     manifest: dict[str, Any],
     *,
+    replace: bool = True,
     compression_level: int | None = None,
-) -> None:
-    """Write ``taxonomy``'s tables and ``manifest`` as the snapshot folder ``final``.
+) -> bool:
+    """Write ``taxonomy``'s tables and ``manifest`` as the snapshot folder ``final``;
+    return whether it was swapped in.
 
     The folder is built under a hidden temporary name beside ``final`` and swapped in
-    only once complete; an existing folder is moved aside first and deleted after.
-    ``compression_level`` is zstd's (pyarrow's default when None; the embedded default is
-    written at the highest level, once, to keep the package small).
+    only once complete; an existing folder is moved aside first and deleted after. With
+    ``replace=False`` a complete snapshot that another process stored at ``final``
+    meanwhile (same id, same data) is kept and the new copy dropped. ``compression_level``
+    is zstd's (pyarrow's default when None; the embedded default is written at the highest
+    level, once, to keep the package small).
     """
     import pyarrow.parquet as pq
 
@@ -154,6 +158,8 @@ def write_snapshot_folder(
         for f in tmp.iterdir():
             f.chmod(0o644)
         tmp.chmod(0o755)
+        if not replace and (final / MANIFEST).is_file():
+            return False
         old = None
         if final.exists():  # forced rebuild, or a leftover that never completed
             old = root / f".{final.name}.old-{os.getpid()}"
@@ -161,6 +167,7 @@ def write_snapshot_folder(
         os.replace(tmp, final)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+        return True
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
@@ -195,11 +202,7 @@ def save_snapshot(
         from skillgap import __version__
 
         manifest["skillgap_version"] = __version__
-        # Unless another process stored the same snapshot meanwhile (same id, same data:
-        # keep theirs), swap the new folder in.
-        if replace or not (final / MANIFEST).is_file():
-            write_snapshot_folder(taxonomy, final, manifest)
-            written = True
+        written = write_snapshot_folder(taxonomy, final, manifest, replace=replace)
     taxonomy.manifest = _read_manifest(final)
     if set_latest:
         _write_text_atomic(root / LATEST, sid + "\n")
