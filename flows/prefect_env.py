@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from skillgap.config import Settings
 
@@ -21,17 +22,15 @@ def configure_prefect(settings: Settings, *, verbose: bool = False) -> None:
     """A temporary local server by default; a configured API URL sends runs to that server.
 
     Prefect's home (its local database and logs) lives under the data directory so that
-    the tool's state stays in one place. Prefect logs at INFO (the Prefect UI and the
-    run's log file get every line) but prints to the terminal only with ``verbose``: a
-    failed run shows one clear line, and its traceback is in ``outputs/<run-id>/run.log``.
+    the tool's state stays in one place. It is created here: on a fresh data directory
+    (nothing else needs to write there before the first run) Prefect's temporary server
+    would otherwise fail to open its database. Prefect logs at INFO (the Prefect UI and
+    the run's log file get every line) but prints to the terminal only with ``verbose``:
+    a failed run shows one clear line, and its traceback is in ``outputs/<run-id>/run.log``.
     """
     static_defaults()
-    os.environ.setdefault("PREFECT_HOME", str(settings.data_dir / "prefect"))
-    # Prefect creates its home without parents and its server then fails to open its
-    # database, which shows only as a start-up timeout minutes later.
-    from pathlib import Path
-
-    Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)
+    home = Path(os.environ.setdefault("PREFECT_HOME", str(settings.data_dir / "prefect")))
+    home.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
     os.environ["PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"] = "INFO" if verbose else "CRITICAL"
     if settings.prefect_api_url:

@@ -47,6 +47,9 @@ _QUALIFIER_RE = re.compile(r"\s*\([^)]*\)\s*$")
 _TOKEN_RE = re.compile(r"[a-z0-9]+(?:\.[a-z0-9]+)*[+#]*|[+#]+")
 MAX_LEXICAL_TOKENS = 8
 DESC_MAX_TOKENS = 64
+# Encoder batch sizes of the one-time build (see build_index); peak memory stays ~0.5 GB.
+LABEL_BATCH = 2048
+DESC_BATCH = 512
 
 
 def strip_qualifier(label: str) -> str:
@@ -151,11 +154,14 @@ class SkillIndex:
         is scattered into a dense vocabulary-sized ``buf`` and scipy's C ``csr_matvec``
         walks exactly the wanted rows in place: the rows are visited in descending order
         and interleaved with "gap" rows whose end lies before their start, which the
-        kernel skips, so no non-zero is copied. ``test_tfidf_best_matches_scipy`` guards
-        this use of scipy's (private, long-stable) kernel.
+        kernel skips, so no non-zero is copied. That kernel is private to scipy: when it is
+        missing or no longer behaves as expected (``_private_csr_matvec`` checks it once),
+        the same scores come from scipy's public sparse product, slower but equal;
+        ``test_tfidf_best_matches_a_plain_scipy_product`` guards both paths.
         """
-        from scipy.sparse._sparsetools import csr_matvec
-
+        csr_matvec = _private_csr_matvec()
+        if csr_matvec is None:
+            return _tfidf_best_public(self, q_tfidf, units, skills)
         lab = self.tfidf_labels
         order = np.argsort(skills, kind="stable")
         rows, seg = self.tfidf_rows(skills[order])
@@ -210,6 +216,42 @@ class SkillIndex:
             for idx, label in self.lexicon_cs.get(word, ()):
                 hits.setdefault(idx, label)
         return hits
+
+
+_KERNEL: list[Any] = []  # [csr_matvec or None], decided once per process
+
+
+def _private_csr_matvec() -> Any:
+    """scipy's private ``csr_matvec`` if it is there and computes what ``tfidf_best``
+    relies on (including skipping rows whose end lies before their start); else None."""
+    if _KERNEL:
+        return _KERNEL[0]
+    kernel = None
+    try:
+        from scipy.sparse._sparsetools import csr_matvec
+
+        # rows [2,4) and [0,2) of data, with the "gap" row (4 -> 0) between them empty
+        ptr = np.array([2, 4, 0, 2], dtype=np.int32)
+        idx = np.array([0, 1, 1, 2], dtype=np.int32)
+        data = np.array([1.0, 2.0, 3.0, 4.0], dtype=np.float32)
+        x = np.array([1.0, 10.0, 100.0], dtype=np.float32)
+        acc = np.zeros(3, dtype=np.float32)
+        csr_matvec(3, 3, ptr, idx, data, x, acc)
+        if np.array_equal(acc, np.array([430.0, 0.0, 21.0], dtype=np.float32)):
+            kernel = csr_matvec
+    except Exception:  # absent, renamed or a new signature: use the public product
+        kernel = None
+    _KERNEL.append(kernel)
+    return kernel
+
+
+def _tfidf_best_public(
+    index: SkillIndex, q_tfidf: Any, units: list[int], skills: np.ndarray
+) -> np.ndarray:
+    """``SkillIndex.tfidf_best`` through scipy's public sparse product."""
+    rows, seg = index.tfidf_rows(np.asarray(skills))
+    sims = (q_tfidf[units] @ index.tfidf_labels[rows].T).toarray()
+    return np.maximum.reduceat(sims, seg, axis=1).astype(np.float32, copy=False)
 
 
 def _skill_label_lists(taxonomy: Taxonomy) -> tuple[list[str], list[list[str]], list[list[str]]]:
@@ -335,20 +377,39 @@ def build_index(
         tfidf_offsets.append(len(tfidf_texts))
     desc_texts = [f"{p}. {d}".strip() if d else p for p, d in zip(prefs, descs, strict=True)]
 
-    label_emb = encode(encoder, label_texts, batch_size=256, progress=progress)
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        seconds[stage] = round(now - clock, 1)
+        clock = now
+
+    # The build is encoder-bound (about 95 % of it), and on CPU the encoder's cost per text
+    # falls steeply with the batch: each batch pays fixed per-call work (autocast casts,
+    # kernel set-up for a new shape) that 64 short texts cannot amortise. Measured on the
+    # 2-core box (benchmarks/results/flow.md): labels 2.2x and descriptions 2.8x less CPU
+    # at these sizes than at 256 and 64, same vectors (cosine >= 0.99999); texts are
+    # sorted by length before batching, so larger batches add little padding.
+    label_emb = encode(encoder, label_texts, batch_size=LABEL_BATCH, progress=progress)
+    lap("label_emb")
     # Descriptions are cut at DESC_MAX_TOKENS word pieces: their first sentence or two say
     # what the skill is, and the long tail tripled the build time for no measured gain.
     saved = getattr(encoder, "max_seq_length", None)
     if saved is not None:
         encoder.max_seq_length = min(saved, DESC_MAX_TOKENS)
     try:
-        desc_emb = encode(encoder, desc_texts, batch_size=64, progress=progress)
+        desc_emb = encode(encoder, desc_texts, batch_size=DESC_BATCH, progress=progress)
     finally:
         if saved is not None:
             encoder.max_seq_length = saved
+    lap("desc_emb")
     tfidf, tfidf_labels = _fit_tfidf(tfidf_texts)
+    lap("tfidf")
     lex, lex_cs = _build_lexicon(prefs, alts, hidden)
-    meta = {
+    lap("lexicon")
+    meta: dict[str, Any] = {
         "index_version": INDEX_VERSION,
         "model_id": model_id,
         "taxonomy_key": taxonomy_key(taxonomy),
@@ -358,6 +419,7 @@ def build_index(
         "tfidf_labels": len(tfidf_texts),
         "encoder_bf16": bool(getattr(encoder, "skillgap_bf16", False)),
         "build_seconds": round(time.perf_counter() - t0, 1),
+        "stage_seconds": seconds,
         "has_descriptions": int(sum(1 for d in descs if d)),
         "desc_max_tokens": DESC_MAX_TOKENS,
     }
@@ -401,9 +463,31 @@ _PICKLED = (
 )
 
 
+def _pickled_with() -> dict[str, str]:
+    """Versions of the libraries whose objects ``objects.pkl`` holds (the fitted sklearn
+    vectorizer, scipy matrices, numpy arrays): a cache pickled under other versions is
+    rebuilt rather than unpickled into objects those versions never promised to read."""
+    import platform
+
+    import scipy
+    import sklearn
+
+    return {
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "scikit-learn": sklearn.__version__,
+    }
+
+
 def save_index(index: SkillIndex, path: Path) -> None:
     """Write the index as a directory, atomically: build in a sibling temp dir, then rename,
-    so a crash mid-write never leaves a half index that a later start would trust."""
+    so a crash mid-write never leaves a half index that a later start would trust.
+
+    ``meta.json`` records the SHA-256 of ``objects.pkl`` and the library versions it was
+    pickled with; :func:`load_index` checks both before unpickling."""
+    from skillgap.fileutil import sha256_file
+
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=path.parent))
     try:
@@ -411,7 +495,12 @@ def save_index(index: SkillIndex, path: Path) -> None:
             np.save(tmp / f"{name}.npy", getattr(index, name), allow_pickle=False)
         with open(tmp / "objects.pkl", "wb") as fh:
             pickle.dump({k: getattr(index, k) for k in _PICKLED}, fh, protocol=5)
-        (tmp / "meta.json").write_text(json.dumps(index.meta, indent=2))
+        meta = {
+            **index.meta,
+            "objects_sha256": sha256_file(tmp / "objects.pkl"),
+            "pickled_with": _pickled_with(),
+        }
+        (tmp / "meta.json").write_text(json.dumps(meta, indent=2))
         if path.exists():
             shutil.rmtree(path)
         os.replace(tmp, path)
@@ -421,21 +510,28 @@ def save_index(index: SkillIndex, path: Path) -> None:
 
 
 def load_index(path: Path) -> SkillIndex | None:
-    """The cached index at ``path``, or None when absent or unreadable (then rebuilt)."""
+    """The cached index at ``path``, or None when absent, unreadable, altered or written
+    under other library versions (then it is rebuilt, never trusted)."""
+    from skillgap.fileutil import sha256_file
+
     meta_file = path / "meta.json"
     if not meta_file.is_file():
         return None
     try:
         meta = json.loads(meta_file.read_text())
+        if meta.get("pickled_with") != _pickled_with():
+            return None
+        if meta.get("objects_sha256") != sha256_file(path / "objects.pkl"):
+            return None
         arrays = {n: np.load(path / f"{n}.npy", allow_pickle=False) for n in _ARRAYS}
         with open(path / "objects.pkl", "rb") as fh:
             objs = pickle.load(fh)
-    except (OSError, ValueError, pickle.UnpicklingError, EOFError):
+        return SkillIndex(
+            **objs,
+            **arrays,
+            model_id=meta["model_id"],
+            taxonomy_key=meta["taxonomy_key"],
+            meta=meta,
+        )
+    except Exception:  # any unreadable or inconsistent cache is rebuilt, never trusted
         return None
-    return SkillIndex(
-        **objs,
-        **arrays,
-        model_id=meta["model_id"],
-        taxonomy_key=meta["taxonomy_key"],
-        meta=meta,
-    )

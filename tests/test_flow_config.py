@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from skillgap.errors import ConfigError
+from skillgap.errors import EXIT_DATA, ConfigError
 from skillgap.flows.analysis_config import load_config
 
 
@@ -90,7 +90,7 @@ def test_cli_reports_a_bad_config_in_one_line(
     monkeypatch.setattr("sys.argv", ["skillgap", "run", str(path)])
     with pytest.raises(SystemExit) as exc:
         main()
-    assert exc.value.code == 2
+    assert exc.value.code == EXIT_DATA  # bad configuration (2 is a usage error)
     err = capsys.readouterr().err
     assert "nope.csv" in err and "Traceback" not in err
 
@@ -112,3 +112,15 @@ def test_run_section_scale_settings(tmp_path: Path) -> None:
     assert (cfg.run.workers, cfg.run.partition_size, cfg.run.dask_address) == (2, 500, None)
     with pytest.raises(ConfigError, match=r"run\.workers"):
         load_config(_write(tmp_path, GOOD.replace('name = "t1"', 'name = "t1"\nworkers = 0')))
+
+
+def test_prefect_home_is_created_on_a_fresh_data_dir(tmp_path: Path, monkeypatch) -> None:
+    """A fresh install writes nothing before the first run, so the flow's set-up must
+    create Prefect's home itself (its temporary server cannot open a database otherwise)."""
+    from skillgap.config import Settings
+    from skillgap.flows.prefect_env import configure_prefect
+
+    fresh = tmp_path / "fresh-data"
+    monkeypatch.setenv("PREFECT_HOME", str(fresh / "prefect"))  # restored after the test
+    configure_prefect(Settings(data_dir=fresh))
+    assert (fresh / "prefect").is_dir()

@@ -174,6 +174,46 @@ def test_tfidf_best_matches_a_plain_scipy_product(small_mapper) -> None:
     assert not buf.any()  # the shared buffer is left clean
 
 
+def test_tfidf_best_public_fallback_gives_the_same_scores(small_mapper, monkeypatch) -> None:
+    """Without scipy's private kernel (absent or changed) the public product is used."""
+    from skillgap.nlp import index as index_mod
+
+    idx = small_mapper.index
+    assert index_mod._private_csr_matvec() is not None  # this scipy: the fast path
+    q = small_mapper._tfidf_units(["Experience with Python and SQL databases", "teamwork", "."])
+    skills = np.random.default_rng(3).permutation(idx.size)[: max(2, idx.size // 2)]
+    fast = idx.tfidf_best(q, [0, 1, 2], skills)
+    monkeypatch.setattr(index_mod, "_KERNEL", [None])
+    public = idx.tfidf_best(q, [0, 1, 2], skills)
+    np.testing.assert_allclose(public, fast, atol=1e-6)
+    assert public.dtype == np.float32 and public[0].max() > 0.3
+
+
+def test_index_cache_refuses_altered_or_foreign_pickles(small_mapper, small_taxonomy, nlp_data_dir):
+    import json
+    import shutil
+
+    from skillgap.config import Settings
+    from skillgap.nlp.index import cache_path, load_index, taxonomy_key
+
+    path = cache_path(
+        Settings(data_dir=nlp_data_dir).cache_dir,
+        taxonomy_key(small_taxonomy),
+        small_mapper.model_id,
+    )
+    assert load_index(path) is not None
+    other = path.parent / "foreign"
+    shutil.copytree(path, other, dirs_exist_ok=True)
+    meta = json.loads((other / "meta.json").read_text())
+    meta["pickled_with"]["scikit-learn"] = "0.0.1"  # written under another sklearn
+    (other / "meta.json").write_text(json.dumps(meta))
+    assert load_index(other) is None
+    shutil.copytree(path, other, dirs_exist_ok=True)
+    with open(other / "objects.pkl", "ab") as fh:  # altered after it was written
+        fh.write(b"x")
+    assert load_index(other) is None
+
+
 def test_semantic_rows_are_preferred_labels_and_tfidf_rows_all_labels(small_mapper) -> None:
     idx = small_mapper.index
     assert len(idx.label_offsets) == len(idx.tfidf_offsets) == idx.size + 1
