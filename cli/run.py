@@ -126,7 +126,7 @@ def _run(
         )
         raise SystemExit(128 + (interrupted[0] if interrupted else signal.SIGINT)) from None
     except Exception as exc:
-        from skillgap.errors import SkillgapError
+        from skillgap.errors import EXIT_INTERNAL, SkillgapError
 
         if verbose or isinstance(exc, SkillgapError):
             raise
@@ -135,7 +135,7 @@ def _run(
         )
         if log_file.is_file():
             err_console.print(f"the traceback is in {escape(str(log_file))}; --verbose shows it")
-        raise SystemExit(1) from None
+        raise SystemExit(EXIT_INTERNAL) from None
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
