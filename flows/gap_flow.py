@@ -29,8 +29,8 @@ from typing import Any
 import pandas as pd
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
-from prefect.context import get_run_context
 from prefect.futures import as_completed
+from prefect.runtime import flow_run
 
 from skillgap.config import Settings, get_settings
 from skillgap.errors import ConfigError, SkillgapError
@@ -419,10 +419,7 @@ def variant_notes(store_path: Path, variants: list[str]) -> dict[str, str]:
     with Store.open(store_path) as store:
         for text in variants:
             column, value = text.split("=", 1)
-            n = store.con.execute(
-                f"SELECT count(*) FROM vacancies WHERE {column} = ?", [value]
-            ).fetchone()[0]
-            if n:
+            if store.count("vacancies", f"{column} = ?", [value]):
                 continue
             known = [
                 str(r[0])
@@ -521,7 +518,7 @@ def skills_gap_analysis(
         thresholds=params,
         out_dir=out_dir,
     )
-    flow_run_id = str(get_run_context().flow_run.id)
+    flow_run_id = str(flow_run.id)
     bookkeeping.register(flow_run_id, record)
     rep.open_log(out_dir / "run.log")
     rep.info(f"run {run_id}: config {cfg.source}, store {store_path}")
@@ -561,7 +558,7 @@ def skills_gap_analysis(
 
     t = time.perf_counter()
     with rep.stage("analyse"):
-        analysis = analyse_task(str(store_path), snapshot, mapping["model_id"], params)
+        analysis: Any = analyse_task(str(store_path), snapshot, mapping["model_id"], params)
     timings["analyse"] = time.perf_counter() - t
 
     changes, previous = _changes(store_path, run_id, analysis.gaps)
