@@ -148,19 +148,14 @@ def map_partition_task(spec: Any) -> PartitionResult:
 
 
 def _ensure_indexes(
-    settings: Settings, snapshot: str | None, model_path: Path | None, occupations: bool
-) -> tuple[Any, str]:
+    settings: Settings, taxonomy: Any, model_path: Path | None, model_id: str, occupations: bool
+) -> None:
     """Build the one-time skill (and occupation) index here, labelled, before any worker
     needs it: workers then only load it, and never race to build the same one."""
-    from skillgap.nlp.embed import model_id as encoder_id
-    from skillgap.nlp.embed import resolve_model_path
     from skillgap.nlp.index import cache_path, taxonomy_key
-    from skillgap.taxonomies.store import load_taxonomy
 
     rep = reporter()
-    taxonomy = load_taxonomy(snapshot, settings)
-    mid = encoder_id(resolve_model_path(settings, model_path))
-    where = cache_path(settings.cache_dir, taxonomy_key(taxonomy), mid)
+    where = cache_path(settings.cache_dir, taxonomy_key(taxonomy), model_id)
     if not (where / "meta.json").is_file():
         from skillgap.nlp.mapper import SkillMapper
 
@@ -174,7 +169,6 @@ def _ensure_indexes(
             map_occupations(
                 ["-"], ["-"], taxonomy, top_k=1, settings=settings, model_path=model_path
             )
-    return taxonomy, mid
 
 
 @flow(name="map_documents", log_prints=False)
@@ -185,7 +179,8 @@ def map_documents(
     settings: dict[str, Any],
     partition_size: int,
     spool: str,
-    execution: str,
+    workers: int = 1,
+    dask_address: str | None = None,
 ) -> dict:
     """Map every stored document not yet mapped with this taxonomy and model, partition by
     partition, on the task runner this flow was given; commit each partition as it lands."""
@@ -195,6 +190,7 @@ def map_documents(
     sett = Settings(**settings)
     model = Path(model_path) if model_path else None
     spool_dir = Path(spool)
+    execution = Execution(workers=workers, address=dask_address)
     with Store.open(Path(store_path)) as store:
         from skillgap.nlp.embed import model_id as encoder_id
         from skillgap.nlp.embed import resolve_model_path
@@ -222,13 +218,13 @@ def map_documents(
             "partitions": 0,
             "adopted_partitions": map_plan.adopted,
             "partition_size": partition_size,
-            "execution": execution,
+            "execution": execution.describe(),
         }
         total = map_plan.total
         if total == 0:
             rep.info("map: every stored document is already mapped with this taxonomy and model")
             return result
-        _ensure_indexes(sett, snapshot, model, occupations=map_plan.todo["vacancy"] > 0)
+        _ensure_indexes(sett, taxonomy, model, key.model_id, map_plan.todo["vacancy"] > 0)
         progress_id = _progress_artifact(total)
         label = (
             f"map {map_plan.todo['vacancy']:,} vacancies + "
@@ -253,7 +249,7 @@ def map_documents(
                     submit=map_partition_task.submit,
                     next_done=lambda pending: next(as_completed(pending)),
                     result=lambda future: future.result(),
-                    in_flight=Execution(**_execution_fields(execution)).in_flight(),
+                    in_flight=execution.in_flight(),
                     spec_args={
                         "snapshot": snapshot,
                         "model_path": model_path,
@@ -273,13 +269,6 @@ def map_documents(
             result["partition_cpu_seconds_median"] = round(statistics.median(stats["cpu"]), 2)
             result["cpu_seconds_total"] = round(sum(stats["cpu"]), 1)
         return result
-
-
-def _execution_fields(text: str) -> dict[str, Any]:
-    """Execution from its one-line description (flow parameters must be plain values)."""
-    if text.startswith("address="):
-        return {"address": text.split("=", 1)[1]}
-    return {"workers": int(text.split("=", 1)[1]) if text.startswith("workers=") else 1}
 
 
 def _progress_artifact(total: int) -> Any:
@@ -551,7 +540,8 @@ def skills_gap_analysis(
         settings.model_dump(mode="json"),
         size,
         str(spool_path_for(cfg, store_path)),
-        _execution_text(execution),
+        execution.workers,
+        execution.address,
     )
     timings["map"] = time.perf_counter() - t
     record.model_id = mapping["model_id"]
@@ -610,10 +600,6 @@ def skills_gap_analysis(
         "changes": changes,
         "previous_run": previous,
     }
-
-
-def _execution_text(execution: Execution) -> str:
-    return f"address={execution.address}" if execution.address else f"workers={execution.workers}"
 
 
 def _changes(store_path: Path, run_id: str, gaps: pd.DataFrame) -> tuple[Any, dict | None]:

@@ -257,7 +257,7 @@ def test_a_two_worker_local_cluster_stores_what_in_process_mapping_stores(
             get_settings().model_dump(mode="json"),
             PART,
             str(tmp_path / f"{name}.spool"),
-            f"workers={execution.workers}",
+            execution.workers,
         )
         assert out["partitions"] == N_PARTS
         results[name] = stored(path)
