@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import psutil
+import pyarrow as pa
 
 from benchmarks.realistic_ads import credentials, write_ads
 
@@ -141,6 +142,7 @@ def run_cli(
         "partition_s_median": mapping.get("partition_seconds_median"),
         "partition_cpu_s_median": mapping.get("partition_cpu_seconds_median"),
         "map_cpu_s_total": mapping.get("cpu_seconds_total"),
+        "load_s_total": mapping.get("load_seconds_total"),
         "vacancies": doc["meta"]["counts"]["vacancies"],
         "run_dir": str(run_dir),
     }
@@ -227,6 +229,78 @@ def resilience(work: Path, n: int, seed: int, kill_after: int, partition_size: i
     )
 
 
+def writer(store: Path, n_partitions: int, size: int) -> None:
+    """The single writer's cost per partition on a store of this size: rows of ``size``
+    mapped ads, copied under new ids into spool files, loaded one partition at a time
+    into a copy of the store (the source is not changed)."""
+    import tempfile
+
+    import duckdb
+    import pyarrow.parquet as pq
+
+    from skillgap.flows.partitions import MappingKey, load_partition, plan
+    from skillgap.store import Store
+
+    with tempfile.TemporaryDirectory(prefix="skillgap-writer-") as tmp:
+        work = Path(tmp)
+        copy = work / "store.duckdb"
+        shutil.copy2(store, copy)
+        con = duckdb.connect(str(copy), read_only=True)
+        tax, model = con.execute(
+            "SELECT taxonomy_version, model_id FROM mapping_log LIMIT 1"
+        ).fetchone()
+        ids = [r[0] for r in con.execute(
+            "SELECT doc_id FROM mapping_log WHERE doc_type = 'vacancy' ORDER BY doc_id LIMIT ?",
+            [size],
+        ).fetchall()]  # fmt: skip
+        frames_df = {
+            "mentions": con.execute(
+                "SELECT * FROM skill_mentions WHERE doc_type = 'vacancy' "
+                "AND doc_id IN (SELECT unnest(?))", [ids]).df(),
+            "log": con.execute(
+                "SELECT * FROM mapping_log WHERE doc_type = 'vacancy' "
+                "AND doc_id IN (SELECT unnest(?))", [ids]).df(),
+            "occupations": con.execute(
+                "SELECT * FROM vacancy_occupations WHERE vacancy_id IN (SELECT unnest(?))",
+                [ids]).df(),
+        }  # fmt: skip
+        frames = {k: pa.Table.from_pandas(v, preserve_index=False) for k, v in frames_df.items()}
+        n_rows = con.execute("SELECT count(*) FROM skill_mentions").fetchone()[0]
+        con.close()
+        spool = work / "spool"
+        parts = []
+        for k in range(n_partitions):
+            path = spool / f"vacancy-bench{k:04d}"
+            path.mkdir(parents=True)
+            for name, table in frames.items():
+                col = "vacancy_id" if name == "occupations" else "doc_id"
+                renamed = table.set_column(
+                    table.schema.get_field_index(col),
+                    col,
+                    pa.array([f"w{k}-{v}" for v in table[col].to_pylist()]),
+                )
+                pq.write_table(renamed, path / f"{name}.parquet")
+            manifest = {"doc_type": "vacancy", "doc_ids": [f"w{k}-{i}" for i in ids],
+                        "content_hashes": ["x"] * len(ids), "taxonomy_version": tax,
+                        "model_id": model}  # fmt: skip
+            (path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+            parts.append(path)
+        seconds = []
+        with Store.open(copy) as st:
+            plan(st, "vacancy", MappingKey(tax, model), size)
+            for path in parts:
+                t = time.perf_counter()
+                load_partition(st, path)
+                seconds.append(time.perf_counter() - t)
+    print(json.dumps({
+        "what": f"writer: load one {size}-ad partition into a store of {n_rows:,} mentions",
+        "mentions_per_partition": frames["mentions"].num_rows,
+        "load_s_median": round(sorted(seconds)[len(seconds) // 2], 3),
+        "load_s_max": round(max(seconds), 3),
+        "partitions": n_partitions,
+    }))  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -235,12 +309,19 @@ def main() -> None:
     r = sub.add_parser("resilience")
     r.add_argument("--ads", type=int, default=5000)
     r.add_argument("--kill-after", type=int, default=2, help="partitions stored before SIGKILL")
+    w = sub.add_parser("writer")
+    w.add_argument("--store", type=Path, required=True)
+    w.add_argument("--partitions", type=int, default=20)
+    w.add_argument("--partition-size", type=int, default=1000)
     for p in (g, r):
         p.add_argument("--work", type=Path, required=True)
         p.add_argument("--seed", type=int, default=13)
         p.add_argument("--fresh", action="store_true", help="empty the work folder first")
         p.add_argument("--partition-size", type=int, default=1000)
     args = ap.parse_args()
+    if args.cmd == "writer":
+        writer(args.store, args.partitions, args.partition_size)
+        return
     if args.fresh and args.work.exists():
         shutil.rmtree(args.work)
     args.work.mkdir(parents=True, exist_ok=True)

@@ -17,6 +17,7 @@ each run publishes artifacts (``artifacts.py``).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import statistics
@@ -262,12 +263,15 @@ def map_documents(
             except BaseException:
                 partitions.CANCEL.set()  # in-process workers stop at their next chunk
                 raise
+        with contextlib.suppress(OSError):
+            spool_dir.rmdir()  # only when empty: nothing is left in flight
         result["partitions"] = stats["partitions"]
         result["mentions_added"] = stats["mentions_added"]
         if stats["seconds"]:
             result["partition_seconds_median"] = round(statistics.median(stats["seconds"]), 2)
             result["partition_cpu_seconds_median"] = round(statistics.median(stats["cpu"]), 2)
             result["cpu_seconds_total"] = round(sum(stats["cpu"]), 1)
+            result["load_seconds_total"] = round(stats["load_seconds"], 1)
         return result
 
 

@@ -242,7 +242,13 @@ def run_partitions(
         for doc_type in DOC_TABLES
         for part in map_plan.parts[doc_type]
     )
-    stats: dict[str, Any] = {"partitions": 0, "mentions_added": 0, "seconds": [], "cpu": []}
+    stats: dict[str, Any] = {
+        "partitions": 0,
+        "mentions_added": 0,
+        "seconds": [],
+        "cpu": [],
+        "load_seconds": 0.0,
+    }
     pending: list[Any] = []
     exhausted = False
     while True:
@@ -257,7 +263,9 @@ def run_partitions(
         handle = next_done(pending)
         pending.remove(handle)
         part = result(handle)
+        t0 = time.perf_counter()
         loaded = load_partition(store, Path(part.path))
+        stats["load_seconds"] += time.perf_counter() - t0
         stats["partitions"] += 1
         stats["mentions_added"] += loaded["mentions"]
         stats["seconds"].append(part.seconds)
