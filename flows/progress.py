@@ -167,7 +167,7 @@ class Reporter:
             columns: list[Any] = [SpinnerColumn(), TextColumn("[bold]{task.description}")]
             if total:
                 columns += [
-                    BarColumn(),
+                    BarColumn(bar_width=24),
                     MofNCompleteColumn(),
                     TextColumn(f"{unit}"),
                     TextColumn("{task.fields[rate]}"),
