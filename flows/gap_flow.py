@@ -263,6 +263,9 @@ def map_documents(
             except BaseException:
                 partitions.CANCEL.set()  # in-process workers stop at their next chunk
                 raise
+            finally:
+                if execution.in_process:
+                    partitions.release_mappers()
         with contextlib.suppress(OSError):
             spool_dir.rmdir()  # only when empty: nothing is left in flight
         result["partitions"] = stats["partitions"]
@@ -323,9 +326,12 @@ def load_tables(store_path: Path, taxonomy_version: str, model_id: str) -> dict[
             """,
             key + key,
         ).df()
+        # Evidence snippets come from vacancy mentions only: credential sentences are not read.
         mentions = store.con.execute(
-            "SELECT doc_type, doc_id, sentence, span, skill_uri, score, method, "
-            "taxonomy_version, model_id FROM skill_mentions "
+            "SELECT doc_type, doc_id, "
+            "CASE WHEN doc_type = 'vacancy' THEN sentence END AS sentence, "
+            "CASE WHEN doc_type = 'vacancy' THEN span END AS span, "
+            "skill_uri, score, method, taxonomy_version, model_id FROM skill_mentions "
             "WHERE taxonomy_version = ? AND model_id = ? ORDER BY doc_type, doc_id, skill_uri",
             key,
         ).df()

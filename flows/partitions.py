@@ -337,6 +337,16 @@ def single_threaded() -> Iterator[None]:
         torch.set_num_threads(before)
 
 
+def release_mappers() -> None:
+    """Drop this process's loaded mapper (the skill index is hundreds of MB): after the map
+    stage of an in-process run, so the analysis does not hold it as well."""
+    import gc
+
+    with _MAPPERS_LOCK:
+        _MAPPERS.clear()
+    gc.collect()
+
+
 def map_partition(spec: PartitionSpec) -> PartitionResult:
     """Map one partition and write its rows into the spool; the store is never opened."""
     with single_threaded():
