@@ -143,6 +143,7 @@ def run_cli(
         "partition_cpu_s_median": mapping.get("partition_cpu_seconds_median"),
         "map_cpu_s_total": mapping.get("cpu_seconds_total"),
         "load_s_total": mapping.get("load_seconds_total"),
+        "read_s_total": mapping.get("read_seconds_total"),
         "vacancies": doc["meta"]["counts"]["vacancies"],
         "run_dir": str(run_dir),
     }

@@ -275,6 +275,7 @@ def map_documents(
             result["partition_cpu_seconds_median"] = round(statistics.median(stats["cpu"]), 2)
             result["cpu_seconds_total"] = round(sum(stats["cpu"]), 1)
             result["load_seconds_total"] = round(stats["load_seconds"], 1)
+            result["read_seconds_total"] = round(stats["read_seconds"], 1)
         return result
 
 

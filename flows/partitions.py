@@ -17,10 +17,10 @@ Who does what (DuckDB allows one writing process):
   DuckDB in one transaction and deletes them.
 
 Determinism: a partition is a pure function of its documents. Its members are fixed by
-the document order (ids), not by which worker gets it or what was mapped before, and
-each partition is mapped by a fresh mapper (no encoder memo carried over from another
-partition), so a run on a 2-worker cluster, an in-process run and a resumed run store the
-same rows.
+the documents' order in the store (ingest order), not by which worker gets it or what
+was mapped before, and each partition is mapped by a fresh mapper with one compute
+thread (no encoder memo carried over from another partition), so a run on a 2-worker
+cluster, an in-process run and a resumed run store the same rows.
 """
 
 from __future__ import annotations
@@ -103,11 +103,13 @@ def plan(
 ) -> tuple[list[int], int, int]:
     """Number the documents of ``doc_type`` and find the partitions with work left.
 
-    Every stored document gets a stable partition number from its position in id order,
-    whatever is already mapped, so the partitions a resumed run maps are the very ones the
-    killed run had not committed. Creates the temp table ``todo_<doc_type>`` (doc_id,
-    content_hash, part, stale) on ``store``'s connection; returns (partition numbers with
-    work, documents to map, documents already mapped).
+    Every stored document gets a stable partition number from its position in the table
+    (ingest order), whatever is already mapped, so the partitions a resumed run maps are
+    the very ones the killed run had not committed. A partition is thus a contiguous
+    range of rows, which DuckDB reads by row-id range without scanning the growing table
+    (ad texts are most of its bytes). Creates the temp table ``todo_<doc_type>`` (rid,
+    doc_id, content_hash, part, stale) on ``store``'s connection; returns (partition
+    numbers with work, documents to map, documents already mapped).
     """
     table, id_col = DOC_TABLES[doc_type]
     con = store.con
@@ -115,11 +117,11 @@ def plan(
         f"""
         CREATE OR REPLACE TEMP TABLE todo_{doc_type} AS
         WITH numbered AS (
-            SELECT {id_col} AS doc_id, content_hash,
-                   (row_number() OVER (ORDER BY {id_col}, content_hash) - 1) // ? AS part
+            SELECT rowid AS rid, {id_col} AS doc_id, content_hash,
+                   (row_number() OVER (ORDER BY rowid) - 1) // ? AS part
             FROM {table}
         )
-        SELECT n.doc_id, n.content_hash, n.part,
+        SELECT n.rid, n.doc_id, n.content_hash, n.part,
                EXISTS (SELECT 1 FROM mapping_log o WHERE o.doc_type = ? AND o.doc_id = n.doc_id
                        AND o.taxonomy_version = ? AND o.model_id = ?) AS stale
         FROM numbered n
@@ -151,17 +153,21 @@ def partition_spec(
     spool: Path,
     occupations: bool,
 ) -> PartitionSpec:
-    """Read one planned partition's documents (only the columns the texts need)."""
-    table, id_col = DOC_TABLES[doc_type]
+    """Read one planned partition's documents (only the columns the texts need, and only
+    its range of rows)."""
+    table, _ = DOC_TABLES[doc_type]
     cols = list(COLUMNS[doc_type])
     if doc_type == "vacancy" and occupations:
         cols += [c for c in ("title", "occupation") if c not in cols]
     select = ", ".join(f"d.{c}" for c in cols)
+    lo, hi = store.con.execute(
+        f"SELECT min(rid), max(rid) FROM todo_{doc_type} WHERE part = ?", [part]
+    ).fetchone() or (0, -1)
     frame = store.con.execute(
-        f"SELECT t.doc_id, t.content_hash, {select} FROM todo_{doc_type} t "
-        f"JOIN {table} d ON d.{id_col} = t.doc_id AND d.content_hash = t.content_hash "
-        "WHERE t.part = ? ORDER BY t.doc_id, t.content_hash",
-        [part],
+        f"SELECT t.doc_id, t.content_hash, {select} FROM {table} d "
+        f"JOIN todo_{doc_type} t ON d.rowid = t.rid "
+        "WHERE t.part = ? AND d.rowid BETWEEN ? AND ? ORDER BY t.rid",
+        [part, lo, hi],
     ).df()
     spec = PartitionSpec(
         name=f"{doc_type}-{part:06d}",
@@ -248,12 +254,15 @@ def run_partitions(
         "seconds": [],
         "cpu": [],
         "load_seconds": 0.0,
+        "read_seconds": 0.0,
     }
     pending: list[Any] = []
     exhausted = False
     while True:
         while not exhausted and len(pending) < in_flight:
+            t0 = time.perf_counter()
             spec = next(specs, None)
+            stats["read_seconds"] += time.perf_counter() - t0
             if spec is None:
                 exhausted = True
             else:
