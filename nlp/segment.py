@@ -19,19 +19,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import ftfy
-import numpy as np
+from skillgap.text import clean_text
 
 # A unit longer than this many characters is cut into windows: the encoder truncates at
 # 256 word pieces anyway, and a 1 MB "sentence" must not stall the pipeline.
 MAX_SENTENCE_CHARS = 600
 MAX_TEXT_CHARS = 200_000
 
-_TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]{0,200}>")
-_BLOCK_TAGS = ("p", "div", "li", "br", "ul", "ol", "tr", "h1", "h2", "h3", "h4", "h5", "h6")
 _BULLET_RE = re.compile(r"^\s*(?:[•●▪◦‣∙·○■□➢➤►▶✓✔\-–—*+>]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
 _INLINE_BULLET_RE = re.compile(r"\s+[•●▪◦‣∙·■□➢➤►▶✓✔]\s+")
-_WS_RE = re.compile(r"[ \t\u00a0]+")
 # Clause boundaries inside a sentence: list punctuation and brackets. Conjunctions are not
 # split on because many ESCO labels contain them ("research and development").
 _CLAUSE_RE = re.compile(r"\s*(?:[;:,()\[\]•|]|\s-\s|\s–\s)\s*")
@@ -134,39 +130,6 @@ class Segment:
     text: str
     clauses: tuple[str, ...]
     boilerplate: bool
-
-
-def clean_text(text: Any) -> str:
-    """Repair mojibake, strip HTML to text with line breaks at block tags, tidy whitespace.
-
-    Accepts ``bytes`` too (decoded as UTF-8 with replacement, so invalid bytes cannot crash
-    a batch; ftfy then repairs what can be repaired).
-    """
-    if text is None:
-        return ""
-    if isinstance(text, bytes | bytearray):
-        text = bytes(text).decode("utf-8", errors="replace")
-    text = str(text)[:MAX_TEXT_CHARS]
-    if _TAG_RE.search(text):
-        text = _html_to_text(text)
-    text = ftfy.fix_text(text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufffd", " ")
-    lines = [_WS_RE.sub(" ", line).strip() for line in text.split("\n")]
-    return "\n".join(line for line in lines if line)
-
-
-def _html_to_text(html: str) -> str:
-    from selectolax.lexbor import LexborHTMLParser
-
-    tree = LexborHTMLParser(html)
-    for bad in tree.css("script, style, noscript"):
-        bad.decompose()
-    for tag in _BLOCK_TAGS:
-        for node in tree.css(tag):
-            node.insert_before("\n")
-            node.insert_after("\n")
-    root = tree.body or tree.root
-    return root.text(separator=" ") if root is not None else ""
 
 
 @lru_cache(maxsize=4)
@@ -282,44 +245,6 @@ def _punct_chars(lang: str) -> frozenset[str]:
 def segment(text: Any, lang: str = "en") -> list[Segment]:
     """Clean, split and flag a document: the one entry point the mapper uses."""
     out = []
-    for s in split_sentences(clean_text(text), lang):
+    for s in split_sentences(clean_text(text, max_chars=MAX_TEXT_CHARS), lang):
         out.append(Segment(text=s, clauses=clauses(s), boilerplate=is_boilerplate(s)))
     return out
-
-
-def detect_language(text: str) -> tuple[str, float]:
-    """(ISO 639-1 code, confidence 0..1) by langid, on the first 2,000 characters."""
-    import langid
-
-    # De-duplicate sentences first: a text repeating one sentence thousands of times
-    # (seen in scraped ads) makes langid confidently wrong ("af" for English).
-    parts = dict.fromkeys(p.strip() for p in re.split(r"[.!?\n]+", text[:20000]))
-    from_text = ". ".join(p for p in parts if p)[:2000]
-    if len(from_text.strip()) < 3:
-        return "", 0.0
-    del langid
-    return _classify(_langid_identifier(), from_text)
-
-
-def _classify(ident: Any, text: str) -> tuple[str, float]:
-    """langid's naive-Bayes classify with a sparse dot product.
-
-    ``LanguageIdentifier.classify`` multiplies the dense 7,480-feature vector with the
-    7,480 x 97 class matrix (0.8 ms per text); a sentence has ~30 non-zero features, so
-    taking only those rows gives the same probabilities ~100x faster - it matters
-    because every text the mapper sees is language-checked.
-    """
-    fv = ident.instance2fv(text)
-    nz = np.flatnonzero(fv)
-    scores = fv[nz] @ ident.nb_ptc[nz] + ident.nb_pc
-    best = int(np.argmax(scores))
-    with np.errstate(over="ignore"):
-        prob = 1.0 / float(np.exp(scores - scores[best]).sum())
-    return str(ident.nb_classes[best]), prob
-
-
-@lru_cache(maxsize=1)
-def _langid_identifier() -> Any:
-    from langid.langid import LanguageIdentifier, model
-
-    return LanguageIdentifier.from_modelstring(model, norm_probs=True)
