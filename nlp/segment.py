@@ -132,17 +132,57 @@ class Segment:
     boilerplate: bool
 
 
-@lru_cache(maxsize=4)
+# Abbreviations job ads use mid-sentence that spaCy's tokenizer exceptions for the
+# language do not already keep whole ("ca.", "z.B." and "o.a." are kept; "env.", "p. ex.",
+# "aprox." were sentence ends). Written for ads, not a complete list; English keeps
+# spaCy's own exceptions so English segmentation is unchanged.
+_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "nl": ("bijv.", "bv.", "incl.", "excl.", "evt.", "m.b.t.", "t.a.v.", "mbo.", "hbo.", "wo."),
+    "de": ("bzw.", "ggf.", "inkl.", "zzgl.", "evtl.", "usw.", "u.a.", "d.h.", "Std.", "Mo.", "Fr."),
+    "fr": ("env.", "p.", "ex.", "sup.", "cf.", "min.", "max.", "hebdo.", "H/F.", "h/f."),
+    "es": ("aprox.", "p.", "ej.", "Dña.", "Avda.", "Sr.", "Sra.", "máx.", "mín.", "incl."),
+    "it": ("ca.", "es.", "ecc.", "max.", "min.", "sig.", "dott.", "ing.", "p.es.", "rif."),
+}
+# Spanish opens questions and exclamations with "¿" / "¡"; the sentencizer leaves them at
+# the end of the sentence before.
+_OPENERS = "¿¡"
+
+
+@lru_cache(maxsize=16)
 def _sentencizer(lang: str) -> Any:
     import spacy
+    from spacy.symbols import ORTH
 
     try:
         nlp = spacy.blank(lang)
     except Exception:  # a language spaCy has no tokenizer for still gets split
         nlp = spacy.blank("xx")
+    if lang in _ABBREVIATIONS:
+        # A lone capital and a period is a licence category that ends a sentence in ads
+        # ("carné de conducir B.", "patente B.") far more often than an initial; the es
+        # and it tokenizers keep "B." whole, so the sentence ran on.
+        from spacy.util import compile_suffix_regex
+
+        suffixes = [*nlp.Defaults.suffixes, r"(?<=^[A-ZÀ-Ý])\."]
+        nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    for abbr in _ABBREVIATIONS.get(lang, ()):
+        for form in dict.fromkeys((abbr, abbr[:1].upper() + abbr[1:])):
+            nlp.tokenizer.add_special_case(form, [{ORTH: form}])
     nlp.add_pipe("sentencizer")
     nlp.max_length = MAX_TEXT_CHARS + 10
     return nlp
+
+
+def _move_openers(sents: list[str]) -> list[str]:
+    """ "... instalación. ¿" + "Tienes ...?" -> "... instalación." + "¿Tienes ...?"."""
+    out = list(sents)
+    for i in range(len(out) - 1):
+        head = out[i].rstrip()
+        stripped = head.rstrip(_OPENERS)
+        if stripped != head:
+            out[i] = stripped.rstrip()
+            out[i + 1] = head[len(stripped) :] + out[i + 1].lstrip()
+    return out
 
 
 def _windows(text: str, limit: int = MAX_SENTENCE_CHARS) -> list[str]:
@@ -221,6 +261,8 @@ def split_sentences(text: str, lang: str = "en") -> list[str]:
     out: list[str] = []
     for i, doc in enumerate(_docs(nlp, lines, punct)):
         sents = [lines[i]] if doc is None else [sent.text for sent in doc.sents]
+        if len(sents) > 1 and any(ch in lines[i] for ch in _OPENERS):
+            sents = _move_openers(sents)
         for sent_text in sents:
             s = sent_text.strip()
             if len(s) >= 2:

@@ -219,7 +219,7 @@ OUTCOMES: dict[str, list[str]] = {
 AD_BLOCKS: dict[str, list[tuple[str, int]]] = {
     "en": [
         ("We are growing fast. You will lead the installation team. Do you have an NVQ?", 3),
-        ("Salary approx. 30,000 per year, e.g. overtime paid. Apply today!", 2),
+        ("Salary about 30,000 per year, e.g. overtime paid. Apply today!", 2),
     ],
     "nl": [
         (
