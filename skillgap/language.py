@@ -30,7 +30,7 @@ from typing import Any, Literal
 # with these floors 0.9 in 10,000 of the 111k English ESCO labels pass as another
 # language ("pour concrete underwater" as French; 6.7 with a 15-letter floor), no ad line
 # of the six test languages is taken for another language and 92 of 96 are recognised;
-# under 15 letters one detection in nine is wrong even above 0.90.
+# under 15 letters one detection in nine is wrong even above confidence 0.90.
 MIN_LETTERS = 25
 MIN_CONFIDENCE = 0.70
 LONG_LETTERS = 40
