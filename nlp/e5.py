@@ -265,7 +265,9 @@ def build_tokenizer(model: E5File) -> Any:
     from tokenizers import Regex, Tokenizer, decoders, normalizers, pre_tokenizers, processors
     from tokenizers.models import Unigram
 
-    drop, space, other = [], [], []
+    drop: list[str] = []
+    space: list[str] = []
+    other: list[str] = []
     for cp, out in sorted(model.normalisation.items()):
         nfkc = unicodedata.normalize("NFKC", chr(cp))
         if out == nfkc:
@@ -276,7 +278,7 @@ def build_tokenizer(model: E5File) -> Any:
             f"{ENGINE_FILE}: {len(other)} normalisation entries are neither NFKC, removal nor "
             "space; this converter does not reproduce them"
         )
-    steps = []
+    steps: list[Any] = []
     if drop:
         steps.append(normalizers.Replace(Regex("[" + re.escape("".join(drop)) + "]"), ""))
     if space:
@@ -286,9 +288,10 @@ def build_tokenizer(model: E5File) -> Any:
     vocab = [(p, float(s)) for p, s in zip(model.pieces, model.scores, strict=True)]
     tok = Tokenizer(Unigram(vocab, unk_id=sp["unk"], byte_fallback=False))
     tok.normalizer = normalizers.Sequence(steps)
-    meta = {"replacement": "▁", "prepend_scheme": "always", "split": False}
-    tok.pre_tokenizer = pre_tokenizers.Metaspace(**meta)
-    tok.decoder = decoders.Metaspace(**meta)
+    tok.pre_tokenizer = pre_tokenizers.Metaspace(
+        replacement="▁", prepend_scheme="always", split=False
+    )
+    tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always", split=False)
     tok.post_processor = processors.TemplateProcessing(
         single="<s> $A </s>",
         special_tokens=[("<s>", sp["bos"]), ("</s>", sp["eos"])],

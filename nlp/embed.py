@@ -220,13 +220,15 @@ def encode(
         if getattr(model, "skillgap_bf16", False)
         else contextlib.nullcontext()
     )
+    extra: dict[str, Any] = {"prompt_name": prompt_name} if prompt_name else {}
+    run: Any = model.encode  # SentenceTransformer or one of the lean encoders
     with torch.inference_mode(), autocast:
-        out = model.encode(
+        out = run(
             texts,
             batch_size=batch_size,
             convert_to_numpy=True,
             normalize_embeddings=True,
             show_progress_bar=progress,
-            **({"prompt_name": prompt_name} if prompt_name else {}),
+            **extra,
         )
     return np.ascontiguousarray(out, dtype=np.float32)

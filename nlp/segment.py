@@ -163,11 +163,12 @@ def _sentencizer(lang: str) -> Any:
         # and it tokenizers keep "B." whole, so the sentence ran on.
         from spacy.util import compile_suffix_regex
 
-        suffixes = [*nlp.Defaults.suffixes, r"(?<=^[A-ZÀ-Ý])\."]
-        nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
-    for abbr in _ABBREVIATIONS.get(lang, ()):
-        for form in dict.fromkeys((abbr, abbr[:1].upper() + abbr[1:])):
-            nlp.tokenizer.add_special_case(form, [{ORTH: form}])
+        tokenizer: Any = nlp.tokenizer
+        suffixes = [*(nlp.Defaults.suffixes or ()), r"(?<=^[A-ZÀ-Ý])\."]
+        tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+        for abbr in _ABBREVIATIONS[lang]:
+            for form in dict.fromkeys((abbr, abbr[:1].upper() + abbr[1:])):
+                tokenizer.add_special_case(form, [{ORTH: form}])
     nlp.add_pipe("sentencizer")
     nlp.max_length = MAX_TEXT_CHARS + 10
     return nlp
