@@ -25,6 +25,7 @@ import re
 import unicodedata
 
 import ftfy
+import ftfy.fixes
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 # Version of what ``content_hash`` computes. 1: NFKC, case-folded, non-word runs -> one
@@ -37,6 +38,9 @@ _LI = re.compile(r"<\s*li[^>]*>", re.IGNORECASE)
 # UTF-8 read as Latin-1/cp1252 shows as a lead byte (Â, Ã, â, ï, Å) followed by a
 # continuation-byte character; only text with such a pair, a replacement character or a
 # C1 control character is worth ftfy's (slow) repair.
+# C0 control characters other than tab and line ends (a stray \x1a from a PDF export glued
+# "solving\x1askills"); they become spaces. (Not word characters: hashes stay equal.)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MOJIBAKE = re.compile(
     "[\u00c2\u00c3\u00c5\u00e2\u00ef\u00c6\u00d0\u00d1][\u0080-\u00bf\u0152\u0153\u0160"
     "\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022"
@@ -56,7 +60,8 @@ def strip_html(text: str) -> str:
 
 
 def clean_text(value: object, *, max_chars: int | None = None) -> str:
-    """Normalised text: no markup, no mojibake, NFC, single spaces, at most one blank line.
+    """Normalised text: no markup, no mojibake, NFC, straight quotes, no control characters,
+    single spaces, at most one blank line.
 
     ``bytes`` are decoded as UTF-8 with replacement (invalid bytes cannot crash a batch);
     replacement characters left after repair become spaces. ``max_chars`` cuts the input
@@ -76,6 +81,8 @@ def clean_text(value: object, *, max_chars: int | None = None) -> str:
         text = strip_html(text)
     if "&" in text:
         text = html.unescape(text)
+    if _CONTROL.search(text):
+        text = _CONTROL.sub(" ", text)
     if not text.isascii():
         if _MOJIBAKE.search(text):
             text = ftfy.fix_text(text, normalization="NFC")
@@ -83,6 +90,9 @@ def clean_text(value: object, *, max_chars: int | None = None) -> str:
             text = unicodedata.normalize("NFC", text)
         if "\ufffd" in text:
             text = text.replace("\ufffd", " ")
+        # Straight quotes, as ftfy writes them: the encoders' vocabularies split "world’s"
+        # and "world's" differently. (Quotes are not word characters: hashes stay equal.)
+        text = ftfy.fixes.uncurl_quotes(text)
     # str.split() is the fast way to collapse Unicode whitespace; keep line structure and
     # at most one blank line between paragraphs.
     out: list[str] = []

@@ -18,6 +18,13 @@ def test_clean_text_repairs_mojibake_but_keeps_good_accents() -> None:
     assert clean_text("Wärmepumpen installieren") == "Wärmepumpen installieren"
 
 
+def test_quotes_are_straightened_and_controls_become_spaces() -> None:
+    raw = "the world\u2019s \u201cbest\u201d problem-solving\x1askills"
+    assert clean_text(raw) == 'the world\'s "best" problem-solving skills'
+    # neither changes a content hash: quotes and controls are not word characters
+    assert content_hash(clean_text(raw)) == content_hash(raw)
+
+
 def test_clean_text_takes_bytes_and_limits_length() -> None:
     text = clean_text(b"Caf\xe9 manager \xff\xfe with food safety")
     assert "\ufffd" not in text and "manager" in text and "food safety" in text
