@@ -32,6 +32,7 @@ import re
 import shutil
 import tempfile
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,9 +43,12 @@ import pandas as pd
 from skillgap.errors import MissingDataError
 from skillgap.taxonomies.model import Taxonomy
 
-INDEX_VERSION = 5
+INDEX_VERSION = 6  # 6: Unicode lexicon tokens (5 split "Wärmepumpe" into "w", "rmepumpe")
 _QUALIFIER_RE = re.compile(r"\s*\([^)]*\)\s*$")
-_TOKEN_RE = re.compile(r"[a-z0-9]+(?:\.[a-z0-9]+)*[+#]*|[+#]+")
+# Word tokens of any script ([^\W_]: letters and digits), with dotted names ("node.js",
+# ".net" -> "net") and trailing +/# ("c++", "c#") kept whole, as in the ASCII-only
+# pattern it replaces, which gave the same tokens on ASCII text.
+_TOKEN_RE = re.compile(r"[^\W_]+(?:\.[^\W_]+)*[+#]*|[+#]+")
 MAX_LEXICAL_TOKENS = 8
 DESC_MAX_TOKENS = 64
 # Encoder batch sizes of the one-time build (see build_index); peak memory stays ~0.5 GB.
@@ -66,9 +70,18 @@ def _singular(tok: str) -> str:
 
 
 def norm_tokens(text: str) -> list[str]:
-    """Lower-case word tokens with a crude singular, applied identically to labels and
-    text so "databases" matches "database" and "CSS/SASS" splits into two tokens."""
-    return [_singular(t) for t in _TOKEN_RE.findall(text.lower())]
+    """Case-folded word tokens with a crude singular, applied identically to labels and
+    text so "databases" matches "database" and "CSS/SASS" splits into two tokens.
+
+    Unicode-aware: NFKC first (full-width "Ｃ＋＋" and the ligature in "ﬁnance" become
+    "c++" and "finance"), then case folding ("Straße" and "STRASSE" meet at "strasse"),
+    so a German, French or Dutch label keeps its words whole ("Wärmepumpen installieren"
+    -> "wärmepumpen", "installieren"). ASCII text gives exactly the tokens of the former
+    ASCII-only tokeniser (tested over every English ESCO label).
+    """
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return [_singular(t) for t in _TOKEN_RE.findall(text.casefold())]
 
 
 def taxonomy_key(taxonomy: Taxonomy) -> str:

@@ -30,13 +30,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from skillgap.errors import InputError
+from skillgap.language import language_of
 from skillgap.nlp.fusion import FEATURES, Fusion, load_fusion
-from skillgap.nlp.segment import (
-    clean_text,
-    detect_language,
-    is_boilerplate,
-    split_sentences,
-)
+from skillgap.nlp.segment import MAX_TEXT_CHARS, is_boilerplate, split_sentences
+from skillgap.text import clean_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -166,20 +163,21 @@ class SkillMapper:
             return "", "empty text"
         if not isinstance(text, str | bytes | bytearray):
             return "", f"text must be a string, got {type(text).__name__}"
-        cleaned = clean_text(text)
+        cleaned = clean_text(text, max_chars=MAX_TEXT_CHARS)
         if not cleaned.strip():
             return cleaned, "empty text (nothing left after removing whitespace and markup)"
         if not any(ch.isalpha() for ch in cleaned):
             return cleaned, "text has no letters"
-        words = cleaned.split()
-        if len(words) >= 8:
-            lang, prob = detect_language(cleaned)
-            want = (self.taxonomy.language or "en").split("-")[0].lower()
-            if lang and lang != want and prob >= 0.98:
-                return cleaned, (
-                    f"text looks like language '{lang}' (confidence {prob:.2f}) but the "
-                    f"taxonomy is in '{want}'; import the ESCO bundle for that language"
-                )
+        # Short, list-like or unclear text takes the taxonomy's language (it is never
+        # refused on a guess); only a trusted detection of another language is refused.
+        want = (self.taxonomy.language or "en").split("-")[0].lower()
+        lang = language_of(cleaned, taxonomy=want)
+        if lang.source == "detected" and lang.language != want:
+            return cleaned, (
+                f"text looks like language '{lang.language}' (confidence "
+                f"{lang.confidence:.2f}) but the taxonomy is in '{want}'; import the ESCO "
+                "bundle for that language"
+            )
         return cleaned, None
 
     # Core scoring ---------------------------------------------------------------
@@ -339,14 +337,15 @@ class SkillMapper:
         out = np.zeros((len(texts), self.index.size), dtype=np.float32)
         step = 32 if exact else _QUERY_BATCH  # exact keeps (batch, N, F) features in memory
         for start in range(0, len(texts), step):
-            chunk = [clean_text(t) for t in texts[start : start + step]]
+            chunk = [clean_text(t, max_chars=MAX_TEXT_CHARS) for t in texts[start : start + step]]
             out[start : start + len(chunk)] = self._score(chunk, lang, exact).logits
         return out
 
     def features(self, texts: Sequence[str], lang: str | None = None) -> np.ndarray:
         """(len(texts), n_skills, len(FEATURES)) exact features: what fusion is fitted on."""
         lang = lang or self.taxonomy.language or "en"
-        return self._score([clean_text(t) for t in texts], lang, exact=True).feats
+        cleaned = [clean_text(t, max_chars=MAX_TEXT_CHARS) for t in texts]
+        return self._score(cleaned, lang, exact=True).feats
 
     # Explanation ---------------------------------------------------------------
     def _hit(self, sc: _Scored, q: int, skill: int, score: float) -> SkillHit:
