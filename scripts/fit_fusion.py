@@ -128,11 +128,8 @@ def _load_split(mapper, split: str, use_cache: bool) -> Split:
                 np.savez(fh, feats=feats, parts=flat, part_offsets=offsets)
 
         atomic_write(where, write)
-    from skillgap.nlp.fusion import Fusion
-
     y = _gold_matrix(mapper.index.labels, [g for _, g in q])
-    # candidates come from the hand-set defaults, not from a previous fit
-    return Split(feats, y, _candidates(Fusion().logit(feats), y), parts)
+    return Split(feats, y, [], parts)
 
 
 def _fit(sp: Split, c: float) -> tuple[np.ndarray, float]:
@@ -289,7 +286,7 @@ def main(argv: list[str] | None = None) -> None:
 
     os.environ.setdefault("SKILLGAP_DATA_DIR", str(REPO / ".skillgap-data"))
     from skillgap.config import get_settings
-    from skillgap.nlp.fusion import FEATURES, FUSION_FILE, model_family
+    from skillgap.nlp.fusion import FEATURES, FUSION_FILE, Fusion, model_family
     from skillgap.nlp.mapper import SkillMapper
 
     mapper = SkillMapper.load(load_official_taxonomy(), get_settings(), model_path=args.model_path)
@@ -299,6 +296,8 @@ def main(argv: list[str] | None = None) -> None:
         for sp in data.values():
             sp.feats[..., lex] = np.maximum(sp.feats[..., lex], sp.feats[..., weak])
             sp.feats[..., weak] = 0.0
+    for sp in data.values():  # candidates from the hand-set defaults, not a previous fit
+        sp.cands = _candidates(Fusion().logit(sp.feats), sp.y)
     for name, sp in data.items():
         print(f"{name}: {len(sp.y)} queries, {int(sp.y.sum())} gold skills")
     print(
