@@ -11,7 +11,11 @@ command's own process.
     .venv/bin/python -m benchmarks.scale grow --sizes 25000 50000 100000 --work DIR
     # SIGKILL in mid-map then re-run, against an uninterrupted run; and a 2-worker
     # LocalCluster on the same ads (tables compared, map-stage times side by side)
-    .venv/bin/python -m benchmarks.scale resilience --ads 5000 --work DIR
+    .venv/bin/python -m benchmarks.scale resilience --ads 5000 --work DIR [--cases kill cluster]
+
+Tables are compared only between runs of the same code (a fingerprint of the package's
+files, taken before and after each run); a benchmark whose checkout changed underneath it
+stops instead of reporting a difference that the code change made.
 
 Uses the data dir's active taxonomy and encoder (SKILLGAP_DATA_DIR); run one mapping
 first so the one-time skill and occupation indexes are not part of the figures. Results
@@ -93,6 +97,7 @@ def run_cli(
     """One `skillgap run`; with ``kill_after_partitions`` it is SIGKILLed once that many
     partitions are stored (read from the run's log)."""
     cmd = [sys.executable, "-m", "skillgap.cli.main", "run", str(config), "--outputs", str(out)]
+    code = code_fingerprint()
     out.mkdir(parents=True, exist_ok=True)
     before = set(out.iterdir())
     load_before = os.getloadavg()[0]
@@ -116,7 +121,10 @@ def run_cli(
     proc.wait()
     wall = time.perf_counter() - t0
     mem = sampler.stop()
+    if code_fingerprint() != code:
+        raise SystemExit(f"the package changed on disk during `skillgap run {config.name}`")
     result: dict[str, Any] = {
+        "code": code,
         "wall_s": round(wall, 1),
         **{k: round(v) for k, v in mem.items()},
         "load_avg_1min": [round(load_before, 1), round(os.getloadavg()[0], 1)],
@@ -149,6 +157,27 @@ def run_cli(
     }
 
 
+# What a run's numbers depend on: the package's code and learnt files. Compared before any
+# two stores are: a table comparison across a code change says nothing about resilience
+# (an earlier 2-worker figure was false for that reason alone: the partitioning rule
+# changed between the in-process run and the cluster run).
+PACKAGE_DIRS = ("skillgap", "taxonomies", "nlp", "ingest", "store", "gaps", "reports", "flows",
+                "cli")  # fmt: skip
+
+
+def code_fingerprint() -> str:
+    """sha256 (first 12) of every package source and learnt file, as on disk now."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for folder in PACKAGE_DIRS:
+        for path in sorted((REPO / folder).rglob("*")):
+            if path.suffix in {".py", ".json", ".toml", ".npz", ".safetensors"} and path.is_file():
+                digest.update(str(path.relative_to(REPO)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def tables(store: Path) -> dict[str, Any]:
     """The mapping and analysis inputs of a store, sorted, for comparisons."""
     import duckdb
@@ -156,16 +185,49 @@ def tables(store: Path) -> dict[str, Any]:
     con = duckdb.connect(str(store), read_only=True)
     try:
         return {
-            "skill_mentions": con.execute("SELECT * FROM skill_mentions ORDER BY ALL").fetchall(),
+            "skill_mentions": con.execute(
+                "SELECT * EXCLUDE (score), score FROM skill_mentions ORDER BY ALL"
+            ).fetchall(),
             "mapping_log": con.execute(
                 "SELECT * EXCLUDE (mapped_at) FROM mapping_log ORDER BY ALL"
             ).fetchall(),
             "vacancy_occupations": con.execute(
-                "SELECT * FROM vacancy_occupations ORDER BY ALL"
+                "SELECT * EXCLUDE (score), score FROM vacancy_occupations ORDER BY ALL"
             ).fetchall(),
         }
     finally:
         con.close()
+
+
+def compare(a: Path, b: Path, runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Whether two stores hold the same mapping rows; when not, how they differ (rows with
+    other keys, largest score difference), so a mismatch can be diagnosed from the figures.
+
+    Refuses when the runs that built them ran different code (see ``code_fingerprint``).
+    """
+    prints = {r["code"] for r in runs}
+    if len(prints) != 1:
+        raise SystemExit(
+            f"the runs compared ran different code ({sorted(prints)}): the package changed on "
+            "disk during the benchmark; run it again on an unchanged checkout"
+        )
+    ta, tb = tables(a), tables(b)
+    out: dict[str, Any] = {"identical": ta == tb}
+    for name in ta:
+        if ta[name] == tb[name]:
+            continue
+        keys_a = [row[:-1] for row in ta[name]]  # every column but the score (last)
+        keys_b = [row[:-1] for row in tb[name]]
+        diff: dict[str, Any] = {"rows": [len(ta[name]), len(tb[name])]}
+        if keys_a == keys_b and name != "mapping_log":
+            deltas = [abs(x[-1] - y[-1]) for x, y in zip(ta[name], tb[name], strict=True)]
+            diff["same_rows_other_scores"] = sum(d > 0 for d in deltas)
+            diff["max_abs_score_diff"] = max(deltas)
+        else:
+            diff["rows_only_in_first"] = len(set(keys_a) - set(keys_b))
+            diff["rows_only_in_second"] = len(set(keys_b) - set(keys_a))
+        out[name] = diff
+    return out
 
 
 def _record(work: Path, what: str, result: dict[str, Any]) -> None:
@@ -199,7 +261,9 @@ def grow(work: Path, sizes: list[int], seed: int, partition_size: int) -> None:
             files.append(extra)
 
 
-def resilience(work: Path, n: int, seed: int, kill_after: int, partition_size: int) -> None:
+def resilience(
+    work: Path, n: int, seed: int, kill_after: int, partition_size: int, cases: list[str]
+) -> None:
     credentials(work / "coursera-300.csv")
     ads = work / "ads-resilience.csv"
     write_ads(ads, n, seed=seed)
@@ -207,27 +271,27 @@ def resilience(work: Path, n: int, seed: int, kill_after: int, partition_size: i
         write_config(work, "straight", [ads], partition_size=partition_size), work / "out"
     )
     _record(work, f"{n} ads, uninterrupted, in-process", full)
-    cfg = write_config(work, "killed", [ads], partition_size=partition_size)
-    killed = run_cli(cfg, work / "out", kill_after_partitions=kill_after)
-    _record(work, f"{n} ads, SIGKILL after {kill_after} partitions stored", killed)
-    resumed = run_cli(cfg, work / "out")
-    lost = killed["wall_s"] + resumed["wall_s"] - full["wall_s"]
-    same = tables(work / "killed.duckdb") == tables(work / "straight.duckdb")
-    _record(
-        work,
-        f"{n} ads, re-run after the kill",
-        {**resumed, "time_lost_s": round(lost, 1), "tables_identical_to_uninterrupted": same},
-    )
-    cluster = run_cli(
-        write_config(work, "cluster", [ads], partition_size=partition_size),
-        work / "out",
-        "--workers",
-        "2",
-    )
-    same = tables(work / "cluster.duckdb") == tables(work / "straight.duckdb")
-    _record(
-        work, f"{n} ads, 2-worker LocalCluster", {**cluster, "tables_identical_to_in_process": same}
-    )
+    if "kill" in cases:
+        cfg = write_config(work, "killed", [ads], partition_size=partition_size)
+        killed = run_cli(cfg, work / "out", kill_after_partitions=kill_after)
+        _record(work, f"{n} ads, SIGKILL after {kill_after} partitions stored", killed)
+        resumed = run_cli(cfg, work / "out")
+        lost = killed["wall_s"] + resumed["wall_s"] - full["wall_s"]
+        same = compare(work / "killed.duckdb", work / "straight.duckdb", [full, killed, resumed])
+        _record(
+            work,
+            f"{n} ads, re-run after the kill",
+            {**resumed, "time_lost_s": round(lost, 1), "vs_uninterrupted": same},
+        )
+    if "cluster" in cases:
+        cluster = run_cli(
+            write_config(work, "cluster", [ads], partition_size=partition_size),
+            work / "out",
+            "--workers",
+            "2",
+        )
+        same = compare(work / "cluster.duckdb", work / "straight.duckdb", [full, cluster])
+        _record(work, f"{n} ads, 2-worker LocalCluster", {**cluster, "vs_in_process": same})
 
 
 def writer(store: Path, n_partitions: int, size: int) -> None:
@@ -310,6 +374,13 @@ def main() -> None:
     r = sub.add_parser("resilience")
     r.add_argument("--ads", type=int, default=5000)
     r.add_argument("--kill-after", type=int, default=2, help="partitions stored before SIGKILL")
+    r.add_argument(
+        "--cases",
+        nargs="+",
+        choices=["kill", "cluster"],
+        default=["kill", "cluster"],
+        help="what to run besides the uninterrupted in-process reference",
+    )
     w = sub.add_parser("writer")
     w.add_argument("--store", type=Path, required=True)
     w.add_argument("--partitions", type=int, default=20)
@@ -329,7 +400,7 @@ def main() -> None:
     if args.cmd == "grow":
         grow(args.work, sorted(args.sizes), args.seed, args.partition_size)
     else:
-        resilience(args.work, args.ads, args.seed, args.kill_after, args.partition_size)
+        resilience(args.work, args.ads, args.seed, args.kill_after, args.partition_size, args.cases)
 
 
 if __name__ == "__main__":
