@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 
 from skillgap import __version__
-from skillgap.cli import ingest, map, run, taxonomy
+from skillgap.cli import audit, ingest, map, run, taxonomy
 from skillgap.errors import SkillgapError
 
 # Offline first: never let a library reach for a model hub at run time.
@@ -33,6 +33,7 @@ app.add_typer(taxonomy.app, name="taxonomy")
 ingest.register(app)
 map.register(app)
 run.register(app)
+audit.register(app)
 
 
 def _version(value: bool) -> None:

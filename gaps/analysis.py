@@ -25,7 +25,8 @@ from skillgap.gaps.prepare import prepare, skill_info
 from skillgap.gaps.proposals import PROPOSAL_RULE_TEXT, compute_proposals
 from skillgap.gaps.relate import CoOccurrence
 from skillgap.gaps.supply import coverage_summary, coverage_table, credential_completeness
-from skillgap.gaps.tables import DEMAND_COLUMNS, TRENDS_COLUMNS, GapAnalysis
+from skillgap.gaps.tables import DEMAND_COLUMNS, KIND_COLUMN, TRENDS_COLUMNS, GapAnalysis
+from skillgap.taxonomies.kinds import CREDENTIAL_KINDS, KIND_RULE_TEXT, kind_basis
 from skillgap.taxonomies.model import Taxonomy
 
 
@@ -56,7 +57,8 @@ def analyse(
     cooc = CoOccurrence(prep.demand)
 
     covered = set(cov_summary.index[cov_summary["n_credentials"] > 0])
-    uncovered = sorted(set(prep.demand["skill_uri"]) - covered)
+    worthy = set(info.table.index[info.table[KIND_COLUMN].isin(list(CREDENTIAL_KINDS))])
+    uncovered = sorted((set(prep.demand["skill_uri"]) - covered) & worthy)
     candidates = update_candidates(uncovered, prep.supply, cooc, info, params)
     titles = {}
     if "title" in prep.credentials.columns:
@@ -136,6 +138,8 @@ def analyse(
             f"vacancies mention it and the cell has >= {params.min_cell_size} vacancies"
         ),
         "proposal_rule": PROPOSAL_RULE_TEXT,
+        "kind_rule": KIND_RULE_TEXT,
+        "kind_basis": kind_basis(taxonomy),
         "coverage_rule": (
             "a credential covers a skill when its match score is >= "
             f"{params.coverage_threshold}; gold ESCO links given by the catalogue score 1.0"

@@ -79,6 +79,15 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("method", pa.string()),  # lexical | semantic | both | gold
             ("taxonomy_version", pa.string()),
             ("model_id", pa.string()),
+            # where the mention came from and why it scored as it did (nlp.documents):
+            # the document field ("text" for ads; "learning_outcomes", "description",
+            # "skills", "title" for credentials), the match probability of the skill for
+            # its sentence, the requirement probability of the sentence, the skill's fit
+            # with the document; score = match x validity(requirement, context).
+            ("field", pa.string()),
+            ("match_score", pa.float64()),
+            ("requirement", pa.float64()),
+            ("context", pa.float64()),
         ]
     ),
     "quarantine": pa.schema(

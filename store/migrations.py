@@ -81,10 +81,22 @@ def _v2(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("ALTER TABLE vacancy_signatures ADD COLUMN IF NOT EXISTS batch_id VARCHAR")
 
 
+def _v3(con: duckdb.DuckDBPyConnection) -> None:
+    """Mentions record their document field and the parts of their score."""
+    for col, typ in (
+        ("field", "VARCHAR"),
+        ("match_score", "DOUBLE"),
+        ("requirement", "DOUBLE"),
+        ("context", "DOUBLE"),
+    ):
+        con.execute(f'ALTER TABLE skill_mentions ADD COLUMN IF NOT EXISTS "{col}" {typ}')
+
+
 # (version, description, step). Append new steps; never change a released one.
 MIGRATIONS: list[tuple[int, str, Callable[[duckdb.DuckDBPyConnection], None]]] = [
     (1, "initial tables", _v1),
     (2, "batch owner and signature batch ids", _v2),
+    (3, "mention field and score parts", _v3),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -27,6 +27,10 @@ def _mentions(doc_id: str, score: float, n: int = 1) -> pd.DataFrame:
             "method": ["lexical"] * n,
             "taxonomy_version": ["v1.1.1"] * n,
             "model_id": ["m"] * n,
+            "field": ["text"] * n,
+            "match_score": [score] * n,
+            "requirement": [1.0] * n,
+            "context": [0.5] * n,
         }
     )
 

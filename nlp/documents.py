@@ -1,0 +1,161 @@
+"""Whole documents -> the skills they ask for: sentences, requirement detection, matching and
+context, in that order.
+
+``SkillMapper.extract_sentences`` judges a sentence alone. A document adds what a sentence
+cannot know: whether the sentence states a requirement at all (a salary line, a company
+blurb and an application step do not), and whether a skill fits the document it sits in
+(the configuration tool "Chef" does not fit a kitchen job). Both come from
+``nlp.requirements`` (learnt models); this module wires them around the matcher:
+
+1. clean and split every document into sentences (one segmentation for every path);
+2. embed each distinct sentence once and score the requirement probability of every
+   sentence in its document (neighbours included);
+3. match only the sentences that may be requirements (``requirement >= floor``): the
+   cheap first stage that spares the matcher most of an ad;
+4. per candidate mention, the context features and the validity probability; a mention is
+   kept when its match passes the fusion threshold and its validity the fitted cut-off,
+   and its demand score is ``match x validity``.
+
+When the running encoder has no fitted requirement model, the keyword boilerplate filter
+of ``nlp.segment`` stands in, and ``SkillMapper.method_notes`` says so in every run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from skillgap.nlp.requirements import centroid
+from skillgap.nlp.segment import is_boilerplate, split_sentences
+
+if TYPE_CHECKING:
+    from skillgap.nlp.mapper import SkillHit, SkillMapper
+
+
+@dataclass
+class DocumentSkills:
+    """What one document yielded: its sentences, their requirement probabilities and the
+    skills it asks for (one hit per skill, best first)."""
+
+    sentences: list[str] = field(default_factory=list)
+    requirement: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    hits: list[SkillHit] = field(default_factory=list)
+    problem: str | None = None  # why nothing could be read (empty, wrong language, ...)
+    # every (sentence index, hit) that passed both gates, before the one-per-skill reduction:
+    # a skill stated in three sentences has three here and one in ``hits``
+    mentions: list[tuple[int, SkillHit]] = field(default_factory=list)
+    # every (sentence index, hit) before the best-per-skill reduction, for fitting/auditing
+    candidates: list[tuple[int, SkillHit]] = field(default_factory=list)
+
+
+def document_sentences(mapper: SkillMapper, text: object) -> tuple[list[str], str | None]:
+    """(sentences, problem) of one raw document, exactly as extraction sees it."""
+    cleaned, why = mapper._check(text)
+    if why is not None:
+        return [], why
+    return split_sentences(cleaned, mapper.taxonomy.language or "en"), None
+
+
+def extract_documents(
+    mapper: SkillMapper,
+    texts: list[str],
+    titles: list[str] | None = None,
+    *,
+    match_threshold: float | None = None,
+    floor: float | None = None,
+    validity_threshold: float | None = None,
+    keep_candidates: bool = False,
+) -> list[DocumentSkills]:
+    """Skills each document asks for; see the module docstring for the stages.
+
+    ``titles`` (optional, one per text) give the context of the title view; without them
+    the first sentence stands in, which for most ads is the title line.
+    ``match_threshold``, ``floor`` and ``validity_threshold`` override the fitted values
+    (for fitting and audits);
+    ``keep_candidates`` keeps every candidate for fitting.
+    """
+    model = mapper.requirements
+    if titles is not None and len(titles) != len(texts):
+        raise ValueError(f"{len(titles)} titles for {len(texts)} texts")
+    docs: list[DocumentSkills] = []
+    for t in texts:
+        sents, why = document_sentences(mapper, t)
+        if model is None:  # documented fallback: the keyword filter
+            sents = [s for s in sents if not is_boilerplate(s)]
+        docs.append(DocumentSkills(sentences=sents, problem=why))
+    unique = list(dict.fromkeys(s for d in docs for s in d.sentences))
+    if not unique:
+        return docs
+    pos = {s: i for i, s in enumerate(unique)}
+    emb = mapper._encode_units(unique)
+    if floor is None:
+        floor = float(model.meta.get("floor", 0.0)) if model is not None else 0.0
+    if validity_threshold is None:
+        validity_threshold = (
+            float(model.meta.get("validity_threshold", 0.0)) if model is not None else 0.0
+        )
+
+    logits: list[np.ndarray] = []
+    need: set[int] = set()
+    for d in docs:
+        rows = [pos[s] for s in d.sentences]
+        if model is None:
+            lg = np.full(len(rows), 10.0, dtype=np.float32)
+        else:
+            lg = model.requirement_logits(emb[rows], d.sentences)
+        d.requirement = (1.0 / (1.0 + np.exp(-lg))).astype(np.float32)
+        logits.append(lg)
+        need.update(r for r, p in zip(rows, d.requirement, strict=True) if p >= floor)
+
+    matched = sorted(need)
+    sentence_hits = mapper.extract_sentences([unique[i] for i in matched], match_threshold)
+    hits_of = dict(zip(matched, sentence_hits, strict=True))
+
+    title_emb: np.ndarray | None = None
+    if titles is not None:
+        title_emb = mapper._encode_units([str(x or "").strip() or "-" for x in titles])
+    desc = mapper.index.desc_emb
+    for q, d in enumerate(docs):
+        rows = [pos[s] for s in d.sentences]
+        if not rows:
+            continue
+        cands: list[tuple[int, SkillHit, int]] = []
+        for i, r in enumerate(rows):
+            for h in hits_of.get(r, ()):
+                cands.append((i, h, mapper.skill_position(h.uri)))
+        if not cands:
+            continue
+        doc_vec = centroid(emb[rows], d.requirement)
+        head = title_emb[q] if title_emb is not None and titles and titles[q] else emb[rows[0]]
+        skills = np.array([k for _, _, k in cands], dtype=np.int64)
+        context = desc[skills] @ doc_vec
+        title_ctx = desc[skills] @ head
+        req = np.array([logits[q][i] for i, _, _ in cands], dtype=np.float32)
+        if model is None:
+            validity = np.ones(len(cands), dtype=np.float32)
+        else:
+            validity = model.validity_probs(req, context, title_ctx)
+        scored = [
+            (
+                i,
+                replace(
+                    h,
+                    score=float(h.match * v),
+                    requirement=float(d.requirement[i]),
+                    context=float(c),
+                    validity=float(v),
+                ),
+            )
+            for (i, h, _), c, v in zip(cands, context, validity, strict=True)
+        ]
+        if keep_candidates:
+            d.candidates = scored
+        d.mentions = [(i, h) for i, h in scored if h.validity >= validity_threshold]
+        best: dict[str, SkillHit] = {}
+        for _, h in d.mentions:
+            if h.uri not in best or h.score > best[h.uri].score:
+                best[h.uri] = h
+        d.hits = sorted(best.values(), key=lambda h: -h.score)
+    return docs
