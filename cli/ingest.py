@@ -13,6 +13,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from skillgap.cli.output import plain
+
 console = Console()
 
 ingest_app = typer.Typer(help="Read vacancies or credential catalogues into the store.")
@@ -20,6 +22,12 @@ store_app = typer.Typer(help="Inspect the DuckDB store.")
 credentials_app = typer.Typer(help="Check micro-credentials against the EU standard elements.")
 
 _STORE_OPT = typer.Option(None, "--store", help="Store file (default: <data_dir>/skillgap.duckdb).")
+_READ_STORE_OPT = typer.Option(
+    None,
+    "--store",
+    help="Store file to read (default: the only store in the data directory, whether "
+    "<data_dir>/skillgap.duckdb or a run's <data_dir>/stores/NAME.duckdb).",
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -29,14 +37,48 @@ def register(app: typer.Typer) -> None:
     app.add_typer(credentials_app, name="credentials")
 
 
+def _existing_store(store: Path | None) -> Path:
+    """The store a reading command means: ``--store``, else the only one there is.
+
+    Ingest writes to ``<data_dir>/skillgap.duckdb`` by default and each analysis run to
+    ``<data_dir>/stores/NAME.duckdb``; reading commands must not guess one of them (and
+    create it empty) when the data is in the other.
+    """
+    from skillgap.config import get_settings
+    from skillgap.errors import MissingDataError, UsageError
+
+    if store is not None:
+        return store
+    settings = get_settings()
+    candidates = [settings.store_path, *sorted(settings.stores_dir.glob("*.duckdb"))]
+    found = [p for p in candidates if p.is_file()]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise MissingDataError(
+            f"no store in {settings.data_dir} yet: `skillgap ingest ...` or `skillgap run "
+            "CONFIG` creates one (or pass --store PATH)"
+        )
+    raise UsageError(
+        f"{len(found)} stores in {settings.data_dir}; say which with --store: "
+        + ", ".join(str(p) for p in found)
+    )
+
+
 def _print_report(report: Any) -> None:
     if report.skipped:
         console.print(
-            f"[yellow]skipped[/]: {report.file} (sha256 {report.checksum[:12]}) was already "
-            f"ingested as batch {report.batch_id}; nothing changed"
+            plain("skipped", "yellow"),
+            plain(
+                f": {report.file} (sha256 {report.checksum[:12]}) was already ingested as "
+                f"batch {report.batch_id}; nothing changed"
+            ),
+            sep="",
         )
         return
-    table = Table(title=f"batch {report.batch_id}: {Path(report.file).name} ({report.profile})")
+    table = Table(
+        title=plain(f"batch {report.batch_id}: {Path(report.file).name} ({report.profile})")
+    )
     table.add_column("count")
     table.add_column("records", justify="right")
     for key, value in report.counts.items():
@@ -47,7 +89,7 @@ def _print_report(report: Any) -> None:
         q.add_column("reason")
         q.add_column("records", justify="right")
         for reason, n in report.quarantine_reasons.items():
-            q.add_row(reason, f"{n:,}")
+            q.add_row(plain(reason), f"{n:,}")
         console.print(q)
     for what, n in getattr(report, "unmapped", {}).items():
         console.print(f"[yellow]note[/]: {n:,} record(s) had a {what} value the mapping lacks")
@@ -129,26 +171,29 @@ def list_profiles() -> None:
     for kind in ("vacancies", "credentials"):
         for name, path in shipped_profiles(kind).items():
             prof = load_profile(path, kind)
-            table.add_row(kind, name, prof.description, path.name)
+            table.add_row(kind, plain(name), plain(prof.description), plain(path.name))
     console.print(table)
 
 
 @store_app.command("info")
-def store_info(store: Path | None = _STORE_OPT) -> None:
+def store_info(store: Path | None = _READ_STORE_OPT) -> None:
     """Counts by source, language, period, region and sector; quarantine by reason."""
     from skillgap.store import Store
 
-    with Store.open(store) as st:
+    with Store.open(_existing_store(store), read_only=True) as st:
         info = st.info()
     console.print(
-        f"store {info['path']} ({info['size_bytes'] / 1e6:.1f} MB, "
-        f"schema version {info['schema_version']})"
+        plain(
+            f"store {info['path']} ({info['size_bytes'] / 1e6:.1f} MB, "
+            f"schema version {info['schema_version']})"
+        ),
+        soft_wrap=True,
     )
     t = Table(title="tables")
     t.add_column("table")
     t.add_column("rows", justify="right")
     for name, n in info["tables"].items():
-        t.add_row(name, f"{n:,}")
+        t.add_row(plain(name), f"{n:,}")
     console.print(t)
 
     def show(title: str, rows: list[tuple[Any, int]]) -> None:
@@ -158,7 +203,7 @@ def store_info(store: Path | None = _STORE_OPT) -> None:
         tb.add_column("value")
         tb.add_column("records", justify="right")
         for k, n in rows:
-            tb.add_row("(none)" if k is None else str(k), f"{n:,}")
+            tb.add_row(plain("(none)" if k is None else k), f"{n:,}")
         console.print(tb)
 
     for key, rows in info["vacancies"].items():
@@ -173,7 +218,7 @@ def store_info(store: Path | None = _STORE_OPT) -> None:
 def store_quarantine(
     reason: str | None = typer.Option(None, "--reason", help="Only reasons starting with this."),
     limit: int = typer.Option(20, "--limit", help="Rows to show."),
-    store: Path | None = _STORE_OPT,
+    store: Path | None = _READ_STORE_OPT,
 ) -> None:
     """List quarantined records: file, line/record and reason (newest batch first)."""
     from skillgap.store import Store
@@ -181,19 +226,21 @@ def store_quarantine(
     where, params = None, None
     if reason:
         where, params = "starts_with(reason, ?)", [reason]
-    with Store.open(store) as st:
+    with Store.open(_existing_store(store), read_only=True) as st:
         df = st.read("quarantine", where, params)
         total = len(df)
         batches = st.read("ingest_batches", columns=["batch_id", "started_at"])
     order = dict(zip(batches["batch_id"], batches["started_at"], strict=True))
     df = df.assign(_t=df["batch_id"].map(order)).sort_values("_t", ascending=False).head(limit)
     t = Table(
-        title=f"quarantine: {total:,} record(s)" + (f" with reason '{reason}'" if reason else "")
+        title=plain(
+            f"quarantine: {total:,} record(s)" + (f" with reason '{reason}'" if reason else "")
+        )
     )
     for col in ("file", "record", "reason"):
         t.add_column(col, overflow="fold")
     for row in df.itertuples():
-        t.add_row(Path(row.source_file).name, row.record, row.reason)
+        t.add_row(plain(Path(row.source_file).name), plain(row.record), plain(row.reason))
     console.print(t)
 
 
@@ -231,7 +278,7 @@ def credentials_check(
         "participation_form": "form",
         "quality_assurance": "QA",
     }
-    table = Table(title=f"EU standard elements: {file.name}")
+    table = Table(title=plain(f"EU standard elements: {file.name}"))
     table.add_column("record", no_wrap=True)
     table.add_column("title", max_width=28, no_wrap=True, overflow="ellipsis")
     for e in EU_STANDARD_ELEMENTS:
@@ -243,7 +290,7 @@ def credentials_check(
         if not isinstance(item, ParsedCredential):
             unreadable += 1
             if unreadable <= 5:
-                console.print(f"[yellow]unreadable[/] {item.record}: {item.reason}")
+                console.print(plain("unreadable", "yellow"), plain(f"{item.record}: {item.reason}"))
             continue
         total += 1
         statuses = [item.row[f"elem_{e}"] for e in EU_STANDARD_ELEMENTS]
@@ -254,7 +301,9 @@ def credentials_check(
         if all(s in ("present", "not_applicable") for s in statuses):
             complete += 1
         if total <= limit:
-            table.add_row(item.record, item.row["title"], *[mark[s] for s in statuses])
+            table.add_row(
+                plain(item.record), plain(item.row["title"]), *[mark[s] for s in statuses]
+            )
     if limit > 0 and total:
         console.print(table)
     sm = Table(title=f"summary: {total:,} credential(s), {complete:,} complete")
@@ -265,7 +314,7 @@ def credentials_check(
         sm.add_row(e.replace("_", " "), *[f"{summary[e][s]:,}" for s in mark])
     console.print(sm)
     for note in invalid_notes:
-        console.print(f"[red]invalid[/] {note}")
+        console.print(plain("invalid", "red"), plain(note))
     if unreadable:
         console.print(
             f"{unreadable:,} record(s) could not be read (see above; ingest quarantines them)"

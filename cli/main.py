@@ -14,7 +14,8 @@ from rich.console import Console
 
 from skillgap import __version__
 from skillgap.cli import audit, ingest, map, run, taxonomy
-from skillgap.errors import SkillgapError
+from skillgap.cli.output import print_error
+from skillgap.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, SkillgapError
 
 # Offline first: never let a library reach for a model hub at run time.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -51,26 +52,49 @@ def _root(
     """skillgap: ESCO-based skills-gap analysis for micro-credentials."""
 
 
-def main() -> None:
-    """Console-script entry point: user errors print one clear line, not a traceback."""
-    try:
-        app(standalone_mode=False)
-    except SkillgapError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}")
-        sys.exit(2)
-    except (typer.Exit, SystemExit) as exc:
-        code = getattr(exc, "exit_code", getattr(exc, "code", 0))
-        sys.exit(code or 0)
-    except typer.Abort:
-        err_console.print("aborted")
-        sys.exit(1)
-    except Exception as exc:  # click usage errors surface here in non-standalone mode
-        import click
+def _is_click(exc: BaseException, name: str) -> bool:
+    """Whether ``exc`` is click's ``name`` class; typer vendors its own copy of click, so
+    the class is recognised by name rather than by ``import click``."""
+    return any(cls.__name__ == name for cls in type(exc).__mro__)
 
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+
+def main() -> None:
+    """Console-script entry point: one clear line per problem, and an exit status that says
+    which kind of problem it was (see ``skillgap.errors`` and the README)."""
+    try:
+        code = app(standalone_mode=False)
+    except SkillgapError as exc:
+        print_error(err_console, exc)
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code or 0)
+    except SystemExit:
         raise
+    except KeyboardInterrupt:
+        print_error(err_console, "interrupted", label="stopped")
+        sys.exit(EXIT_INTERRUPTED)
+    except Exception as exc:
+        if _is_click(exc, "Abort"):  # Ctrl-C, as click reports it
+            print_error(err_console, "interrupted", label="stopped")
+            sys.exit(EXIT_INTERRUPTED)
+        if _is_click(exc, "ClickException") and hasattr(exc, "show"):
+            exc.show()  # usage line, hint and message, as click prints them
+            sys.exit(EXIT_USAGE)
+        import traceback
+
+        traceback.print_exc()
+        print_error(
+            err_console,
+            f"{type(exc).__name__}: {exc} (a failure inside skillgap, not a problem with your "
+            "input; please report it with the traceback above)",
+            label="internal error",
+        )
+        sys.exit(EXIT_INTERNAL)
+    # In non-standalone mode click returns the code of a typer.Exit instead of raising it;
+    # typer turns Ctrl-C into Exit(130).
+    if code == EXIT_INTERRUPTED:
+        print_error(err_console, "interrupted", label="stopped")
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

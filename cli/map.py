@@ -68,6 +68,22 @@ def _read_jsonl(path: Path) -> list[tuple[int, object, str | None, str | None]]:
     return records
 
 
+def _check_output(path: Path) -> None:
+    """Refuse an --output that cannot be written, before any model is loaded."""
+    import os
+
+    if path.is_dir():
+        raise typer.BadParameter(
+            f"{path} is a directory; give the JSONL file to write, e.g. {path / 'ranked.jsonl'}",
+            param_hint="--output",
+        )
+    parent = next((p for p in path.absolute().parents if p.exists()), None)
+    if parent is None or not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        raise typer.BadParameter(
+            f"cannot create {path}: {parent} is not writable", param_hint="--output"
+        )
+
+
 def _write_jsonl_atomic(path: Path, lines: list[dict]) -> None:
     import json
 
@@ -101,9 +117,15 @@ def register(app: typer.Typer) -> None:
         from skillgap.errors import InputError
 
         if (text is None) == (input_path is None):
-            raise InputError("give exactly one of --text or --input")
+            raise typer.BadParameter("give exactly one of --text or --input")
         if input_path is not None and output_path is None:
-            raise InputError("--input needs --output (the JSONL file to write)")
+            raise typer.BadParameter(
+                "--input needs --output (the JSONL file to write)", param_hint="--output"
+            )
+        if output_path is not None:
+            _check_output(output_path)
+        if input_path is not None and not input_path.is_file():
+            raise InputError(f"{input_path}: no such input file")
 
         from rich.progress import Progress
 

@@ -65,42 +65,27 @@ def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
     """Benjamini-Hochberg adjusted p-values (q-values); NaN p-values stay NaN.
 
     Used because a trend scan tests every skill at once: at a 5 % level, 1,000 stable
-    skills would otherwise yield about 50 false "emerging" flags.
+    skills would otherwise yield about 50 false "emerging" flags. The step-up itself is
+    scipy's (``false_discovery_control``), which treats tied p-values alike whatever
+    their order.
     """
+    from scipy.stats import false_discovery_control
+
     p = np.asarray(p, dtype=float)
     out = np.full(p.shape, np.nan)
     ok = np.isfinite(p)
-    m = int(ok.sum())
-    if m == 0:
-        return out
-    vals = p[ok]
-    order = np.argsort(vals)
-    ranked = vals[order] * m / np.arange(1, m + 1)
-    ranked = np.minimum.accumulate(ranked[::-1])[::-1]
-    q = np.empty(m)
-    q[order] = np.minimum(ranked, 1.0)
-    out[ok] = q
+    if ok.any():
+        out[ok] = false_discovery_control(p[ok], method="bh")
     return out
 
 
 def benjamini_hochberg_grouped(p: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """``benjamini_hochberg`` applied separately within each group, without a Python loop.
-
-    Sort by (group, p descending); the adjusted value is the running minimum of
-    p * m / rank inside each group, which is what the per-group step-up procedure computes.
-    """
+    """``benjamini_hochberg`` applied separately within each group (one family per scope)."""
     import pandas as pd
 
     p = np.asarray(p, dtype=float)
-    df = pd.DataFrame({"g": pd.factorize(groups)[0], "p": p})
-    ok = df["p"].notna()
-    d = df[ok]
-    m = d.groupby("g")["p"].transform("size").to_numpy(float)
-    rank = d.groupby("g")["p"].rank(method="first").to_numpy(float)
-    raw = pd.Series(d["p"].to_numpy() * m / rank, index=d.index)
-    order = np.lexsort((-d["p"].to_numpy(), d["g"].to_numpy()))
-    raw_sorted = raw.iloc[order]
-    q_sorted = raw_sorted.groupby(d["g"].to_numpy()[order]).cummin().clip(upper=1.0)
     out = np.full(len(p), np.nan)
-    out[q_sorted.index.to_numpy()] = q_sorted.to_numpy()
+    codes = pd.factorize(np.asarray(groups, dtype=object))[0]
+    for idx in pd.Series(np.arange(len(p))).groupby(codes).indices.values():
+        out[idx] = benjamini_hochberg(p[idx])
     return out

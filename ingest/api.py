@@ -27,7 +27,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,8 @@ from skillgap.ingest.text import (
     normalise_for_hash,
 )
 from skillgap.ingest.values import (
+    check_date,
+    check_range,
     is_blank,
     parse_date,
     parse_hours,
@@ -56,9 +58,15 @@ from skillgap.ingest.values import (
     parse_number,
     split_outcomes,
 )
+from skillgap.owner import current_owner
 from skillgap.schemas import SCHEMAS
 from skillgap.store import Store
-from skillgap.store.db import current_owner
+
+# Plausible workloads: more than 360 ECTS (a five-year programme and more) or the hours
+# of 360 ECTS at 30 hours each is a typo or a unit mix-up, not a micro-credential.
+MAX_ECTS = 360.0
+MAX_HOURS = 360.0 * 30
+EARLIEST_ISSUE = date(1950, 1, 1)
 
 _LANG_NAMES = {
     "english": "en", "french": "fr", "german": "de", "spanish": "es", "italian": "it",
@@ -89,16 +97,20 @@ class BatchReport:
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
     unmapped: dict[str, int] = field(default_factory=dict)
     elapsed_s: float = 0.0
+    # The five counters in one mapping, filled when the batch ends (``seal``). A field,
+    # not a property, so that ``dataclasses.asdict`` (how the flow logs and stores a
+    # report) carries it.
+    counts: dict[str, int] = field(default_factory=dict)
 
-    @property
-    def counts(self) -> dict[str, int]:
-        return {
+    def seal(self) -> BatchReport:
+        self.counts = {
             "read": self.read,
             "stored": self.stored,
             "duplicates": self.duplicates,
             "near_duplicates": self.near_duplicates,
             "quarantined": self.quarantined,
         }
+        return self
 
 
 def file_checksum(path: Path) -> str:
@@ -162,8 +174,11 @@ class _Batch:
         if not isinstance(raw, str):
             try:
                 raw = json.dumps(raw, ensure_ascii=False, default=str)
-            except (TypeError, ValueError):
-                raw = repr(raw)
+            except (TypeError, ValueError, RecursionError):
+                try:
+                    raw = repr(raw)
+                except RecursionError:
+                    raw = "(nested too deeply to keep)"
         self.quarantine.append(
             {
                 "batch_id": self.report.batch_id,
@@ -215,8 +230,14 @@ class _Batch:
     def finish(self) -> BatchReport:
         """Write what is pending and mark the batch done, in one transaction."""
         r = self.report
+        if r.read == 0:
+            raise InputError(
+                f"{r.file}: no records (the file holds only a header or blank lines); "
+                "nothing was stored"
+            )
         r.quarantine_reasons = dict(self.reasons.most_common())
         r.elapsed_s = time.perf_counter() - self.t0
+        r.seal()
         with self.store.transaction():
             self.flush()
             self.store.replace_where(
@@ -252,7 +273,7 @@ def _skipped_report(
         profile=profile,
         read=0,
         skipped=True,
-    )
+    ).seal()
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -344,6 +365,43 @@ def _check_columns(prof: Profile, src: TabularSource) -> None:
                 f"profile '{prof.name}' ({prof.path}): file {src.path} has no column '{col}' "
                 f"(needed for field '{fld}'); columns are {src.columns[:30]}"
             )
+    read = [c for cols in prof.fields.values() for c in cols] + list(prof.validate)
+    src.check_unique(read)
+
+
+# Columns that only a vacancy file has: a catalogue holding them and none of the
+# credential columns is a vacancy file given to the wrong command.
+_VACANCY_ONLY = {"vacancy_id", "text", "posted_date", "location_raw", "region", "sector"}
+_CREDENTIAL_ONLY = (
+    "learning_outcomes",
+    "provider",
+    "esco_skills",
+    "workload_ects",
+    "workload_hours",
+    "eqf_level",
+    "assessment_type",
+    "participation_form",
+    "quality_assurance",
+    "issue_date",
+)
+
+
+def _check_is_catalogue(prof: Profile, src: TabularSource) -> None:
+    """Refuse a file that has none of the credential columns the profile reads."""
+    have = set(src.columns)
+    cols = [c for f in _CREDENTIAL_ONLY for c in prof.fields.get(f, [])]
+    if not cols or have & set(cols):
+        return
+    vacancy_like = sorted(have & _VACANCY_ONLY)
+    hint = (
+        f"; it looks like a vacancy file (columns {vacancy_like}): use `skillgap ingest vacancies`"
+        if vacancy_like
+        else ""
+    )
+    raise InputError(
+        f"{src.path}: none of the credential columns of profile '{prof.name}' "
+        f"({', '.join(cols)}) is in the file, so it is not a credential catalogue{hint}"
+    )
 
 
 # Vacancies --------------------------------------------------------------------------------
@@ -373,10 +431,11 @@ def _vacancy(
     date_raw = _field(d, f.get("posted_date", []), nulls, " ")
     try:
         posted = parse_date(date_raw, prof.date_formats)
+        if posted is None and "posted_date" in prof.constants:
+            posted = parse_date(prof.constants["posted_date"])
+        check_date(posted, prof.earliest_date, prof.latest_date(), "posted_date")
     except ValueError as exc:
         raise RecordProblem(f"{exc} (column {f.get('posted_date')})") from exc
-    if posted is None and "posted_date" in prof.constants:
-        posted = parse_date(prof.constants["posted_date"])
     location = clean_line(_field(d, f.get("location", []), nulls, ", ")) or None
     region = _field(d, f.get("region", []), nulls, " ")
     if region_map is not None:
@@ -500,6 +559,8 @@ def _vacancy_chunk(
             rows.append((rec, _vacancy(rec, prof, rmap, smap, unmapped)))
         except RecordProblem as exc:
             batch.bad(rec.record, str(exc), rec.data)
+        except RecursionError:
+            batch.bad(rec.record, "a field is nested too deeply to read", rec.data)
 
     ids = list({r["vacancy_id"] for _, r in rows})
     hashes = list({r["content_hash"] for _, r in rows})
@@ -598,13 +659,18 @@ def _credential(
         raise RecordProblem(f"esco_skills: {exc}") from exc
     try:
         issue = parse_date(values.get("issue_date"), date_formats)
+        check_date(issue, EARLIEST_ISSUE, date.today() + timedelta(days=366), "issue date")
     except ValueError as exc:
         issue, problems["issue_date"] = None, str(exc)
     nums: dict[str, float | None] = {}
-    for key, parser in (("workload_ects", parse_number), ("workload_hours", parse_hours)):
+    for key, parser, high in (
+        ("workload_ects", parse_number, MAX_ECTS),
+        ("workload_hours", parse_hours, MAX_HOURS),
+    ):
         try:
-            nums[key] = parser(values.get(key))
+            nums[key] = check_range(parser(values.get(key)), 0, high, key)
         except ValueError as exc:
+            # Invalid is not present: the column stays empty and the element says why.
             nums[key], problems[key] = None, f"{key}: {exc}"
     eqf: int | None = None
     raw_eqf = values.get("eqf_level")
@@ -681,6 +747,9 @@ def _tabular_credentials(
                 rec.record, str(exc), json.dumps(rec.data, ensure_ascii=False, default=str)
             )
             continue
+        except RecursionError:
+            yield BadRecord(rec.record, "a field is nested too deeply to read", "")
+            continue
         pc.record = rec.record
         yield pc
 
@@ -690,6 +759,13 @@ def _elm_credentials(src: TabularSource) -> Iterator[ParsedCredential | BadRecor
 
     doc = src.load_json()
     for label, values in iter_credentials(doc, str(src.path)):
+        if isinstance(values, Exception):
+            try:
+                raw = json.dumps(getattr(values, "record", None), ensure_ascii=False, default=str)
+            except (TypeError, ValueError, RecursionError):
+                raw = ""
+            yield BadRecord(label, str(values), raw[:RAW_LIMIT])
+            continue
         try:
             pc = _credential(
                 values,
@@ -706,6 +782,9 @@ def _elm_credentials(src: TabularSource) -> Iterator[ParsedCredential | BadRecor
                 reason = f"no learning outcomes in ELM credential (claim type {claim})"
             raw = {k: v for k, v in values.items() if not k.startswith("_")}
             yield BadRecord(label, reason, json.dumps(raw, ensure_ascii=False, default=str))
+            continue
+        except RecursionError:
+            yield BadRecord(label, "a field is nested too deeply to read", "")
             continue
         pc.record = label
         yield pc
@@ -745,6 +824,7 @@ def read_credentials(
         sheet=prof.sheet,
     )
     _check_columns(prof, src)
+    _check_is_catalogue(prof, src)
     cmap = CodeMap(prof.country_map) if prof.country_map else None
     return prof.name, _tabular_credentials(src, prof, cmap)
 

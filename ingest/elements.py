@@ -88,10 +88,10 @@ def check_elements(values: dict[str, Any], problems: dict[str, str] | None = Non
     bad = [p for k in ("workload_ects", "workload_hours") if (p := problems.get(k))]
     if any(v is not None and v <= 0 for v in (ects, hours)):
         check.set("notional_workload", INVALID, "workload must be positive")
+    elif bad:  # one figure unusable: the workload is in doubt even if the other is fine
+        check.set("notional_workload", INVALID, "; ".join(bad))
     elif ects is not None or hours is not None:
         check.set("notional_workload", PRESENT)
-    elif bad:
-        check.set("notional_workload", INVALID, "; ".join(bad))
     else:
         check.set("notional_workload", MISSING)
 

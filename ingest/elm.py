@@ -47,12 +47,41 @@ def looks_like_credential_jsonld(doc: Any) -> bool:
     return False
 
 
-def iter_credentials(doc: Any, source_name: str) -> Iterator[tuple[str, dict[str, Any]]]:
+class FieldTypeError(ValueError):
+    """A field holds a value of a type the standard does not allow there (a record error).
+
+    ``record`` is the credential document it was found in, kept for the quarantine row.
+    """
+
+    record: Any = None
+
+
+def _node(value: Any, name: str) -> dict[str, Any]:
+    """The JSON-LD node in ``value``: an object, ``{"id": IRI}`` for a reference given as
+    a string, the first node of a list; ``{}`` when absent. Numbers and booleans where a
+    node belongs raise ``FieldTypeError`` naming the field."""
+    if value is None:
+        return {}
+    if isinstance(value, list):
+        return _node(value[0], name) if value else {}
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, str):
+        return {"id": value}
+    raise FieldTypeError(
+        f"field '{name}' must be an object or an IRI, found {type(value).__name__}"
+    )
+
+
+def iter_credentials(
+    doc: Any, source_name: str
+) -> Iterator[tuple[str, dict[str, Any] | FieldTypeError]]:
     """(record label, fields) for every credential claim in a parsed JSON document.
 
     Raises ``InputError`` when the document is not an ELM or OB3 credential at all; a
     credential that parses but lacks content is returned with empty fields and left to
-    the caller's validation (which quarantines it with a reason).
+    the caller's validation (which quarantines it with a reason). A credential with a
+    field of the wrong type comes as a ``FieldTypeError`` in place of its fields.
     """
     if isinstance(doc, dict) and isinstance(doc.get("payload"), str) and "signatures" in doc:
         try:
@@ -68,16 +97,20 @@ def iter_credentials(doc: Any, source_name: str) -> Iterator[tuple[str, dict[str
             raise InputError(f"{source_name} {label}: expected a JSON object")
         types = _as_list(d.get("type"))
         if "OpenBadgeCredential" in types or "AchievementCredential" in types:
-            yield label, _open_badge(d)
+            try:
+                yield label, _open_badge(d)
+            except FieldTypeError as exc:
+                exc.record = d
+                yield label, exc
         elif "EuropeanDigitalCredential" in types or _get(d, "credentialSubject", "hasClaim"):
             claims = _as_list(_get(d, "credentialSubject", "hasClaim"))
-            if not claims:
-                yield label, _elm_claim(d, {}, multi=False)
-            for claim in claims:
-                yield (
-                    label,
-                    _elm_claim(d, claim if isinstance(claim, dict) else {}, len(claims) > 1),
-                )
+            for claim in claims or [{}]:
+                try:
+                    node = claim if isinstance(claim, dict) else {}
+                    yield label, _elm_claim(d, node, len(claims) > 1)
+                except FieldTypeError as exc:
+                    exc.record = d
+                    yield label, exc
         else:
             raise InputError(
                 f"{source_name} {label}: not a European Learning Model (EDC) or Open Badges 3.0 "
@@ -191,7 +224,7 @@ def _elm_claim(doc: dict[str, Any], claim: dict[str, Any], multi: bool) -> dict[
 
     ects = None
     for cp in _as_list(_get(spec, "creditPoint")):
-        framework = _get(cp, "framework") or {}
+        framework = _node(_get(cp, "framework"), "creditPoint.framework")
         fw_text = f"{framework.get('id', '')} {_label(framework) or ''}"
         if _ECTS_ID in fw_text or "ECTS" in fw_text or "European Credit Transfer" in fw_text:
             ects = _get(cp, "point")
@@ -250,19 +283,24 @@ def _elm_claim(doc: dict[str, Any], claim: dict[str, Any], multi: bool) -> dict[
 
 # Open Badges 3.0 --------------------------------------------------------------------
 def _open_badge(doc: dict[str, Any]) -> dict[str, Any]:
-    subject = doc.get("credentialSubject") or {}
-    subject = subject[0] if isinstance(subject, list) and subject else subject
-    ach = subject.get("achievement") or {}
+    subject = _node(doc.get("credentialSubject"), "credentialSubject")
+    ach = _node(subject.get("achievement"), "credentialSubject.achievement")
     issuer = ach.get("creator") or doc.get("issuer") or {}
     issuer = issuer if isinstance(issuer, dict) else {"name": issuer}
     alignments = [a for a in _as_list(ach.get("alignment")) if isinstance(a, dict)]
-    outcomes = [t for a in alignments if (t := a.get("targetDescription") or a.get("targetName"))]
+    outcomes = [
+        t
+        for a in alignments
+        if (t := lang_text(a.get("targetDescription")) or lang_text(a.get("targetName")))
+    ]
     esco = [
         a["targetUrl"]
         for a in alignments
         if isinstance(a.get("targetUrl"), str) and a["targetUrl"].startswith(ESCO_PREFIX)
     ]
-    address = issuer.get("address") or _get(doc, "issuer", "address") or {}
+    address = issuer.get("address") or _get(doc, "issuer", "address")
+    # an address given as plain text names no country code we could trust
+    address = address if isinstance(address, dict) else {}
     learner = None
     if subject.get("identifier") or subject.get("name"):
         learner = "identified (hashed identifier)" if subject.get("identifier") else subject["name"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -96,8 +97,15 @@ class Profile:
     null_values: set[str] = field(default_factory=set)
     min_text_chars: int = 20
     max_text_chars: int = 100_000
+    # Posting dates outside earliest_date .. today + max_days_ahead are quarantined.
+    earliest_date: date = date(1990, 1, 1)
+    max_days_ahead: int = 31
     validate: dict[str, str] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)
+
+    def latest_date(self) -> date:
+        """The latest posting date a record may carry (ads are not posted in the future)."""
+        return date.today() + timedelta(days=self.max_days_ahead)
 
     def columns_needed(self) -> list[tuple[str, str]]:
         """(field, column) pairs for the required fields; checked against the file header."""
@@ -146,6 +154,15 @@ def _as_list(value: Any, where: str) -> list[str]:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return list(value)
     raise ConfigError(f"{where}: expected a column name or a list of column names")
+
+
+def _limit_date(value: Any, path: Path) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ConfigError(f"profile {path}: [limits] earliest_date must be YYYY-MM-DD") from exc
 
 
 def load_profile(profile: str | Path, kind: str) -> Profile:
@@ -205,6 +222,8 @@ def load_profile(profile: str | Path, kind: str) -> Profile:
         null_values={str(v) for v in raw.get("null_values", [])},
         min_text_chars=int(limits.get("min_text_chars", 20)),
         max_text_chars=int(limits.get("max_text_chars", 100_000)),
+        earliest_date=_limit_date(limits.get("earliest_date", "1990-01-01"), path),
+        max_days_ahead=int(limits.get("max_days_ahead", 31)),
         validate=dict(raw.get("validate", {})),
         options=dict(raw.get("options", {})),
     )

@@ -52,21 +52,88 @@ def parse_date(value: Any, formats: list[str] | None = None) -> date | None:
         raise ValueError(f"unparseable date '{s[:40]}'") from exc
 
 
-_NUM = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
+# A number (sign, digits with "." or "," separators, optional exponent) and an optional
+# unit after it ("5 ECTS", "40 hours", "1e9").
+_NUMBER = re.compile(r"^([-+]?\d[\d.,]*(?:[eE][-+]?\d+)?)\s*([^\W\d_][\w .()/%-]*)?$")
+_GROUPED = re.compile(r"\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*")
+
+
+def _number_token(token: str) -> float:
+    """``token`` as a float, reading "." and "," as decimal or thousands separators.
+
+    One separator followed by other than three digits is a decimal mark ("5,5", "2.75");
+    repeated separators in groups of three are thousands ("1,000,000"; "1.000.000,5").
+    A single separator before exactly three digits ("1,000") could be either and is
+    refused rather than guessed.
+    """
+    mantissa, _, exponent = token.lower().partition("e")
+    sign = ""
+    if mantissa[:1] in "+-":
+        sign, mantissa = mantissa[0], mantissa[1:]
+    seps = [c for c in mantissa if c in ".,"]
+    if not seps:
+        plain = mantissa
+    else:
+        last = max(mantissa.rfind("."), mantissa.rfind(","))
+        head, decimal = mantissa[:last], mantissa[last + 1 :]
+        if len(seps) == 1:
+            if len(decimal) == 3 and mantissa[last] == "," and not exponent:
+                raise ValueError(f"ambiguous number '{token}' (decimal comma or thousands?)")
+            plain = f"{head}.{decimal}"
+        elif _GROUPED.fullmatch(mantissa):  # 1,000,000 or 1.000.000
+            plain = mantissa.replace(mantissa[len(mantissa) - 4], "")
+        elif _GROUPED.fullmatch(head) and mantissa[last] not in head:  # 1,000.5 / 1.000,5
+            plain = f"{head.replace(head[len(head) - 4], '')}.{decimal}"
+        else:
+            raise ValueError(f"not a number: '{token}'")
+    return float(f"{sign}{plain}" + (f"e{exponent}" if exponent else ""))
 
 
 def parse_number(value: Any) -> float | None:
-    """A number from ``5``, ``"5"``, ``"5,5"`` or ``"5 ECTS"`` (first number in the text)."""
+    """A number from ``5``, ``"5"``, ``"5,5"``, ``"1e3"`` or ``"5 ECTS"`` (number, then unit).
+
+    Text that holds anything else ("5-10", "about 5", "3 or 4") is not one number and is
+    refused, so that a range or a note is never stored as its first figure.
+    """
     if is_blank(value):
         return None
-    if isinstance(value, bool):
-        raise ValueError(f"not a number: {value!r}")
+    if isinstance(value, bool | dict | list | tuple):
+        raise ValueError(f"not a number: {str(value)[:40]!r}")
     if isinstance(value, int | float):
-        return float(value)
-    m = _NUM.search(str(value))
-    if not m:
-        raise ValueError(f"not a number: '{str(value)[:40]}'")
-    return float(m.group(0).replace(",", "."))
+        number = float(value)
+    else:
+        m = _NUMBER.match(str(value).strip())
+        if not m:
+            raise ValueError(f"not a number: '{str(value)[:40]}'")
+        number = _number_token(m.group(1))
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValueError(f"not a finite number: '{str(value)[:40]}'")
+    return number
+
+
+def check_range(value: float | None, low: float, high: float, what: str) -> float | None:
+    """``value`` when inside ``(low, high]``; a ``ValueError`` naming ``what`` otherwise."""
+    if value is None:
+        return None
+    if not low < value <= high:
+        raise ValueError(f"{what} {value:g} is outside the plausible range ({low:g}, {high:g}]")
+    return value
+
+
+def check_date(value: date | None, earliest: date, latest: date, what: str = "date") -> date | None:
+    """``value`` when within ``earliest..latest``; a ``ValueError`` naming ``what`` otherwise.
+
+    A posting date in year 1 or 9999 is a placeholder or a typo; kept, it stretches the
+    report's period axis over millennia.
+    """
+    if value is None:
+        return None
+    if not earliest <= value <= latest:
+        raise ValueError(
+            f"{what} {value.isoformat()} is outside the plausible range "
+            f"{earliest.isoformat()} to {latest.isoformat()}"
+        )
+    return value
 
 
 _ISO_DURATION = re.compile(

@@ -235,14 +235,51 @@ def _heatmap(
     rows = sorted({k[0] for k in values})
     cols = sorted({k[1] for k in values})
     means = {k: sum(v) / len(v) for k, v in values.items() if v}
-    empty = sorted(f"{s} × {r}" for (s, r), v in values.items() if not v)
-    note = "Each cell is the mean gap score of the skills classified in that sector and region."
-    if empty:
-        note += (
-            " Cells marked n/a had too little data to classify any skill: " + ", ".join(empty) + "."
+    if not means:
+        return None, (
+            "No sector × region cell had enough data to classify any skill, so there is no "
+            "heatmap of gap scores."
         )
+    note = "Each cell is the mean gap score of the skills classified in that sector and region."
+    na = _na_cells(rows, cols, means, values)
+    if na:
+        note += " Cells marked n/a have no classified skill: " + "; ".join(na) + "."
     svg = charts.heatmap(rows, cols, means, value_label="mean gap score") if draw else None
     return svg, note
+
+
+def _na_cells(
+    rows: list[str],
+    cols: list[str],
+    means: Mapping[tuple[str, str], float],
+    values: Mapping[tuple[str, str], list[float]],
+) -> list[str]:
+    """Words for every grid cell the heatmap draws as n/a, and why, row by row.
+
+    The chart draws the full sector x region grid, so a cell is n/a both when the analysis
+    had the cell but too little data to classify a skill, and when the pair never occurs
+    in the data; the caption must name all of them, not only the first kind.
+    """
+    out: list[str] = []
+    for why, cells in (
+        ("too little evidence to classify a skill", {k for k, v in values.items() if not v}),
+        (
+            "no analysis cell (no or too few vacancies)",
+            {(r, c) for r in rows for c in cols if (r, c) not in values},
+        ),
+    ):
+        parts: list[str] = []
+        for r in rows:
+            mine = [c for c in cols if (r, c) in cells and (r, c) not in means]
+            if not mine:
+                continue
+            if len(mine) == len(cols) and len(cols) > 1:
+                parts.append(f"{r} in every region")
+            else:
+                parts += [f"{r} × {c}" for c in mine]
+        if parts:
+            out.append(f"{why} for {', '.join(parts)}")
+    return out
 
 
 def _where(item: Mapping[str, Any]) -> str:

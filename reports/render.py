@@ -60,14 +60,24 @@ def _md(text: object) -> str:
     s = "" if text is None else str(text)
     for a, b in (
         ("\\", "\\\\"),
+        ("&", "&amp;"),
         ("|", "\\|"),
         ("<", "&lt;"),
         (">", "&gt;"),
         ("*", "\\*"),
         ("_", "\\_"),
+        ("`", "\\`"),
+        ("[", "\\["),
+        ("]", "\\]"),
     ):
         s = s.replace(a, b)
     return " ".join(s.split())
+
+
+def _code(text: object) -> str:
+    """``text`` as a Markdown code span: backticks cannot close it early, nothing is markup."""
+    s = " ".join(("" if text is None else str(text)).replace("`", "'").split())
+    return f"`{s}`"
 
 
 def render_markdown(context: dict[str, Any], files: dict[str, str] | None = None) -> str:
@@ -80,7 +90,7 @@ def render_markdown(context: dict[str, Any], files: dict[str, str] | None = None
     m = context["methods"]
     lines = [f"# {_md(context['title'])}", ""]
     lines.append(
-        f"Run `{context.get('run_id') or 'unnamed'}`"
+        f"Run {_code(context.get('run_id') or 'unnamed')}"
         + (f", finished {context['finished']}" if context.get("finished") else "")
         + "."
     )
@@ -145,7 +155,7 @@ def render_markdown(context: dict[str, Any], files: dict[str, str] | None = None
         lines.append("No proposal for a new credential.")
     lines += ["", "## Data and caveats", ""]
     version = _md(m["taxonomy_version"] or "version unknown")
-    lines.append(f"- Taxonomy: ESCO {version}; model `{m['model_id'] or 'unknown'}`.")
+    lines.append(f"- Taxonomy: ESCO {version}; model {_code(m['model_id'] or 'unknown')}.")
     if m["insufficient"]:
         lines.append(
             f"- {len(m['insufficient'])} breakdown(s) had too little data and show no figures: "
@@ -163,5 +173,5 @@ def render_markdown(context: dict[str, Any], files: dict[str, str] | None = None
         lines.append(f"- Green/digital/transversal flags unavailable: {_md(m['flags_missing'])}.")
     if files:
         lines += ["", "## Files", ""]
-        lines += [f"- {k}: `{v}`" for k, v in files.items()]
+        lines += [f"- {_md(k)}: {_code(v)}" for k, v in files.items()]
     return "\n".join(lines).rstrip() + "\n"

@@ -6,7 +6,13 @@ yet, the staging directory is renamed onto it in one step, so a reader either se
 folder or a complete one. When ``out_dir`` already exists (the flow may have put its own
 files there), each file is moved in with ``os.replace``, which is atomic per file, and
 ``manifest.json`` is moved last: its presence marks the set as complete. On any error the
-staging directory is removed and nothing in ``out_dir`` has changed.
+staging directory is removed and nothing in ``out_dir`` has changed. A process killed
+outright cannot remove its staging directory; each one records its owner (``host:pid``),
+and the next report written beside it removes those whose owner is gone.
+
+CSV cells that a spreadsheet would run as a formula (text from ads and catalogues starting
+with ``=``, ``+``, ``-``, ``@``, tab or carriage return) are written with a leading
+apostrophe, which spreadsheets show as text; Parquet and JSON keep the text unchanged.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import pyarrow.parquet as pq
 from skillgap.errors import ConfigError
 from skillgap.fileutil import sha256_file
 from skillgap.gaps.tables import LIST_COLUMNS, GapAnalysis
+from skillgap.owner import current_owner, owner_alive
 from skillgap.reports.context import build_context
 from skillgap.reports.excel import write_workbook
 from skillgap.reports.render import render_html, render_markdown
@@ -61,12 +68,55 @@ def jsonable(value: Any) -> Any:
     return plain(value)
 
 
+STAGE_OWNER = ".owner"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A text cell a spreadsheet shows as text: formula-like text gets a leading "'"."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _csv_frame(name: str, df: pd.DataFrame) -> pd.DataFrame:
-    """Lists joined with "; " so a spreadsheet user sees readable cells (Parquet keeps lists)."""
+    """Lists joined with "; " so a spreadsheet user sees readable cells (Parquet keeps lists),
+    and no text cell that a spreadsheet would evaluate as a formula."""
     out = df.copy()
     for col in LIST_COLUMNS.get(name, ()):
         out[col] = ["; ".join("" if x is None else str(x) for x in as_list(v)) for v in out[col]]
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(csv_cell)
     return out
+
+
+def stage_dir(out_dir: Path) -> Path:
+    """A new hidden staging directory beside ``out_dir``, marked with its owner process."""
+    stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    (stage / STAGE_OWNER).write_text(current_owner(), encoding="utf-8")
+    return stage
+
+
+def remove_stale_stages(parent: Path) -> list[Path]:
+    """Remove staging directories in ``parent`` whose owner process no longer runs.
+
+    Staging directories of live writers (this or another process, or one on another host
+    sharing the folder) are left alone, as are folders without an owner mark.
+    """
+    removed: list[Path] = []
+    for stage in parent.glob(".*.tmp-*"):
+        mark = stage / STAGE_OWNER
+        if not stage.is_dir() or not mark.is_file():
+            continue
+        try:
+            owner = mark.read_text(encoding="utf-8").strip()
+        except OSError:
+            continue
+        if not owner_alive(owner):
+            shutil.rmtree(stage, ignore_errors=True)
+            removed.append(stage)
+    return removed
 
 
 def _arrow_table(df: pd.DataFrame) -> pa.Table:
@@ -158,8 +208,9 @@ def write_reports(
     run_meta = dict(run_meta or {})
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_stages(out_dir.parent)
 
-    stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    stage = stage_dir(out_dir)
     try:
         rel = _write_all(stage, prepared, run_meta, scopes, chosen)
         _publish(stage, out_dir, list(rel.values()))
@@ -259,6 +310,7 @@ def _listing(
 
 def _publish(stage: Path, out_dir: Path, files: list[str]) -> None:
     """Move the staged files into ``out_dir`` (see the module docstring for why this way)."""
+    (stage / STAGE_OWNER).unlink(missing_ok=True)
     if not out_dir.exists():
         try:
             os.rename(stage, out_dir)

@@ -92,7 +92,13 @@ class Settings(BaseSettings):
 
     @property
     def store_path(self) -> Path:
+        """The store ``skillgap ingest`` writes when no ``--store`` is given."""
         return self.data_dir / "skillgap.duckdb"
+
+    @property
+    def stores_dir(self) -> Path:
+        """Where each analysis config keeps its own store (``NAME.duckdb``)."""
+        return self.data_dir / "stores"
 
 
 @lru_cache(maxsize=1)

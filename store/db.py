@@ -12,9 +12,7 @@ so an ingest batch can wrap many ``append`` calls and either all of them land or
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import socket
 import threading
 from collections.abc import Iterator, Sequence
 from datetime import datetime
@@ -27,12 +25,27 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from skillgap.errors import ConfigError, InputError, SkillgapError
+from skillgap.owner import current_owner, owner_alive
 from skillgap.schemas import SCHEMAS
 from skillgap.store.migrations import LATEST_VERSION, MIGRATIONS, STORE_EXTRA_COLUMNS
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 CATALOG = "skillgap"
 ROW_GROUP_SIZE = 16_384
+# A DuckDB file starts with an 8-byte checksum and the magic bytes "DUCK"; its three header
+# blocks of 4 KiB precede the data blocks.
+DUCKDB_MAGIC = b"DUCK"
+DUCKDB_HEADER_BYTES = 3 * 4096
+# Names that are input or output files, never a store: a store path ending so is almost
+# always a swapped argument (``--store ads.csv``), and DuckDB would open such a file as a
+# throw-away in-memory database.
+_DATA_SUFFIXES = (
+    ".csv .tsv .txt .json .jsonl .jsonld .ndjson .parquet .pq .xlsx .xlsm .xls .gz .zip "
+    ".toml .md .html .pdf"
+)
+NOT_A_STORE_SUFFIXES = frozenset(_DATA_SUFFIXES.split())
+
+__all__ = ["Store", "StoreError", "check_store_path", "current_owner", "owner_alive"]
 
 
 class StoreError(SkillgapError):
@@ -62,6 +75,7 @@ class Store:
         path = Path(path).expanduser()
         if read_only and not path.exists():
             raise StoreError(f"store {path} does not exist yet; run `skillgap ingest ...` first")
+        check_store_path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         con = _connect(path, read_only)
         store = cls(con, path)
@@ -348,14 +362,23 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     with _HOSTS_LOCK:
         entry = _HOSTS.get(key)
         if entry is None:
-            options = [f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}"] + (["READ_ONLY"] if read_only else [])
+            options = ["TYPE duckdb", f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}"]
+            options += ["READ_ONLY"] if read_only else []
             quoted = str(path).replace("'", "''")
             host = duckdb.connect()
             try:
                 host.execute(f"ATTACH '{quoted}' AS {CATALOG} ({', '.join(options)})")
+                _check_intact(host, path)
             except duckdb.Error as exc:
                 host.close()
+                text = str(exc).lower()
+                damaged = isinstance(exc, duckdb.IOException) and "lock" not in text
+                if damaged or "corrupt" in text or "checksum" in text:
+                    raise StoreError(_damaged(path, exc)) from exc
                 raise StoreError(f"cannot open store {path}: {exc}") from exc
+            except BaseException:
+                host.close()
+                raise
             entry = (host, read_only, 0)
         host, host_read_only, users = entry
         if host_read_only and not read_only:
@@ -366,6 +389,70 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         con.execute(f"USE {CATALOG}")
         _HOSTS[key] = (host, host_read_only, users + 1)
         return con
+
+
+def check_store_path(path: Path) -> None:
+    """Refuse, before DuckDB sees it, a store path that cannot be a store.
+
+    A directory, an existing file that is not a DuckDB database (a CSV, a JSON export) and
+    a new name with an input-file suffix are refused with the reason: DuckDB would open
+    the file as a temporary in-memory database and every write would be lost.
+    """
+    if path.is_dir():
+        raise StoreError(
+            f"store {path} is a directory; give the path of a DuckDB file, e.g. "
+            f"{path / 'skillgap.duckdb'}"
+        )
+    if path.exists():
+        if not path.is_file():
+            raise StoreError(f"store {path} is not a regular file")
+        with path.open("rb") as fh:
+            head = fh.read(12)
+        if head[8:12] != DUCKDB_MAGIC:
+            what = "an empty file" if not head else f"a file starting {head[:12]!r}"
+            raise StoreError(
+                f"store {path} is not a DuckDB database file ({what}); a store is the "
+                "DuckDB file skillgap writes (e.g. <data_dir>/stores/NAME.duckdb): check "
+                "that the input file and --store are not swapped"
+            )
+    elif path.suffix.lower() in NOT_A_STORE_SUFFIXES:
+        raise StoreError(
+            f"store {path}: a '{path.suffix}' name is a data file, not a store; name the "
+            "store file with '.duckdb' (check that the input file and --store are not swapped)"
+        )
+
+
+def _damaged(path: Path, exc: BaseException) -> str:
+    return (
+        f"store {path} is damaged ({str(exc).splitlines()[0]}); nothing was written to it. "
+        "Restore it from a backup, or move it aside and re-run to rebuild it from the inputs"
+    )
+
+
+def _check_intact(host: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Raise ``duckdb.IOException`` when the file is shorter than the blocks it declares.
+
+    A store cut short (a copy or a disk that filled up) can still attach: the lost blocks
+    fail only when a query reaches them, halfway through an ingest. The size check costs
+    nothing; when it fails, every table is read in full to confirm before refusing.
+    """
+    row = host.execute(
+        "SELECT block_size, total_blocks FROM pragma_database_size() WHERE database_name = ?",
+        [CATALOG],
+    ).fetchone()
+    if row is None:
+        return
+    block_size, total_blocks = int(row[0]), int(row[1])
+    need = DUCKDB_HEADER_BYTES + block_size * total_blocks
+    size = path.stat().st_size
+    if size >= need:
+        return
+    tables = host.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [CATALOG]
+    ).fetchall()
+    for (table,) in tables:
+        host.execute(f'SELECT count(hash(COLUMNS(*))) FROM {CATALOG}.main."{table}"').fetchall()
+    # Every row could be read: the size was a false alarm (e.g. space not yet allocated).
 
 
 def _release(path: Path, con: duckdb.DuckDBPyConnection) -> None:
@@ -381,28 +468,6 @@ def _release(path: Path, con: duckdb.DuckDBPyConnection) -> None:
             host.close()
         else:
             _HOSTS[key] = (host, host_read_only, users - 1)
-
-
-def current_owner() -> str:
-    """``host:pid`` of this process, recorded on the batches it is writing."""
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def owner_alive(owner: str | None) -> bool:
-    """Whether the process that owns a running batch may still be writing it."""
-    if not owner or ":" not in owner:
-        return False
-    host, _, pid_text = owner.rpartition(":")
-    if host != socket.gethostname():
-        return True  # another machine: cannot tell, so do not touch its batch
-    try:
-        pid = int(pid_text)
-        os.kill(pid, 0)
-    except (ValueError, ProcessLookupError):
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _to_arrow_array(

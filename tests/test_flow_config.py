@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from skillgap.errors import ConfigError
+from skillgap.errors import EXIT_DATA, ConfigError
 from skillgap.flows.analysis_config import load_config
 
 
@@ -90,6 +90,6 @@ def test_cli_reports_a_bad_config_in_one_line(
     monkeypatch.setattr("sys.argv", ["skillgap", "run", str(path)])
     with pytest.raises(SystemExit) as exc:
         main()
-    assert exc.value.code == 2
+    assert exc.value.code == EXIT_DATA  # bad configuration (2 is a usage error)
     err = capsys.readouterr().err
     assert "nope.csv" in err and "Traceback" not in err

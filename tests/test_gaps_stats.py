@@ -102,3 +102,64 @@ def test_grouped_bh_equals_per_group_bh() -> None:
     for g in np.unique(groups):
         mask = groups == g
         np.testing.assert_allclose(grouped[mask], benjamini_hochberg(p[mask]), equal_nan=True)
+
+
+# Against the libraries -------------------------------------------------------------------
+def test_benjamini_hochberg_ties_match_scipy() -> None:
+    from scipy.stats import false_discovery_control
+
+    p = np.array([0.04, 0.04])
+    np.testing.assert_allclose(benjamini_hochberg(p), [0.04, 0.04])
+    grouped = benjamini_hochberg_grouped(p, np.array(["all", "all"]))
+    np.testing.assert_allclose(grouped, false_discovery_control(p))
+    # ties and row order: the same p-values in any order get the same q-values
+    p = np.array([0.01, 0.03, 0.03, 0.03, 0.2, 0.01])
+    for order in (np.arange(6), np.arange(6)[::-1], np.array([3, 0, 5, 1, 4, 2])):
+        q = benjamini_hochberg_grouped(p[order], np.array(["g"] * 6))
+        np.testing.assert_allclose(q, false_discovery_control(p[order]))
+
+
+def test_grouped_bh_matches_statsmodels_on_rounded_p_values() -> None:
+    from statsmodels.stats.multitest import multipletests
+
+    rng = np.random.default_rng(7)
+    p = np.round(rng.uniform(0, 0.3, 200), 2)  # rounding makes many ties
+    p[::13] = np.nan
+    groups = rng.choice(["all", "sector=F", "region=UKH", "sector=F,region=UKH"], 200)
+    q = benjamini_hochberg_grouped(p, groups)
+    for g in np.unique(groups):
+        mask = (groups == g) & np.isfinite(p)
+        ref = multipletests(p[mask], method="fdr_bh")[1]
+        np.testing.assert_allclose(q[mask], ref, rtol=1e-12)
+    assert np.isnan(q[~np.isfinite(p)]).all()
+
+
+def test_wilson_matches_statsmodels() -> None:
+    from statsmodels.stats.proportion import proportion_confint
+
+    k = np.array([0, 1, 2, 7, 30, 59, 60, 3])
+    n = np.array([60, 60, 5, 9, 60, 60, 60, 1000])
+    for conf in (0.9, 0.95, 0.99):
+        low, high = wilson_interval(k, n, conf)
+        ref_low, ref_high = proportion_confint(k, n, alpha=1 - conf, method="wilson")
+        np.testing.assert_allclose(low, ref_low, atol=1e-12)
+        np.testing.assert_allclose(high, ref_high, atol=1e-12)
+
+
+def test_cochran_armitage_matches_statsmodels_linear_by_linear_test() -> None:
+    # statsmodels' ordinal association test on a 2 x T table is the Cochran-Armitage
+    # test with the hypergeometric variance: z_lbl = z_ca * sqrt((N - 1) / N)
+    from statsmodels.stats.contingency_tables import Table
+
+    rng = np.random.default_rng(11)
+    for _ in range(20):
+        t = int(rng.integers(3, 9))
+        n = rng.integers(20, 400, t)
+        k = rng.binomial(n, rng.uniform(0.02, 0.4))
+        z, _p, _ = cochran_armitage(k[None, :], n[None, :])
+        table = Table(np.vstack([k, n - k]).astype(float), shift_zeros=False)
+        res = table.test_ordinal_association(
+            row_scores=np.array([1.0, 0.0]), col_scores=np.arange(t, dtype=float)
+        )
+        total = n.sum()
+        assert z[0] * np.sqrt((total - 1) / total) == pytest.approx(res.zscore, rel=1e-9)

@@ -1,5 +1,5 @@
 """`skillgap taxonomy` commands through Typer's runner and, for the error path, the real
-console script (one-line message, exit code 2)."""
+console script (one-line message, exit code 3)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from skillgap.cli.main import app
 from skillgap.config import get_settings
-from skillgap.errors import InputError
+from skillgap.errors import EXIT_DATA, InputError
 from tests.test_taxonomy_bad_input import mini_bundle
 
 runner = CliRunner()
@@ -95,7 +95,7 @@ def test_console_script_error_is_one_line(tmp_path: Path) -> None:
         env=env,
         timeout=120,
     )
-    assert proc.returncode == 2
+    assert proc.returncode == EXIT_DATA  # missing data, not a usage error (that is 2)
     assert "Traceback" not in proc.stderr
     assert "no ESCO taxonomy" in proc.stderr and "skillgap taxonomy build-default" in proc.stderr
 
