@@ -60,9 +60,11 @@ def sample_cmd(
     """Draw a seeded sample of a run's mentions into a sheet to judge."""
     import json
 
+    from skillgap.cli.output import plain
     from skillgap.errors import InputError, MissingDataError
     from skillgap.fileutil import atomic_write
     from skillgap.gaps.audit import sample_sheet
+    from skillgap.reports.writer import csv_cell
     from skillgap.store import Store
     from skillgap.taxonomies.store import load_taxonomy
 
@@ -87,10 +89,13 @@ def sample_cmd(
     taxonomy = load_taxonomy(str(run["taxonomy_version"]) or None)
     id_col = "vacancy_id" if doc_type == "vacancy" else "credential_id"
     sheet = sample_sheet(mentions, docs, taxonomy, n, seed, min_score=floor, id_column=id_col)
-    atomic_write(output, lambda p: sheet.to_csv(p, index=False, encoding="utf-8"))
+    safe = sheet.map(csv_cell)  # ad text must never run as a spreadsheet formula
+    atomic_write(output, lambda p: safe.to_csv(p, index=False, encoding="utf-8"))
     console.print(
-        f"{len(sheet)} of {len(mentions):,} {doc_type} mentions of run {run['run_id']} "
-        f"(score >= {floor}) -> {output}; fill 'judgement' with correct / partly / wrong"
+        plain(
+            f"{len(sheet)} of {len(mentions):,} {doc_type} mentions of run {run['run_id']} "
+            f"(score >= {floor}) -> {output}; fill 'judgement' with correct / partly / wrong"
+        )
     )
 
 
@@ -119,7 +124,9 @@ def score_cmd(
     def pct(x: float | None) -> str:
         return "-" if x is None else f"{x:.0%}"
 
-    table = Table(title=f"{sheet.name}: {res['judged']} judged of {res['rows']}")
+    from skillgap.cli.output import plain
+
+    table = Table(title=plain(f"{sheet.name}: {res['judged']} judged of {res['rows']}"))
     for col in ("score band", "judged", "correct", "partly", "wrong", "strict", "lenient"):
         table.add_column(col, justify="right")
     for row in [{"band": "all", **res}, *res["by_score"]]:

@@ -96,21 +96,54 @@ def ingest_task(
     return result
 
 
-def _credential_texts(credentials: pd.DataFrame) -> list[str]:
-    texts = []
-    for title, outcomes in zip(credentials["title"], credentials["learning_outcomes"], strict=True):
-        items = [str(x) for x in (outcomes if outcomes is not None else []) if str(x).strip()]
-        texts.append("\n".join(items) if items else str(title or ""))
-    return texts
+def _map_fields(
+    mapper: Any, doc_type: str, frame: pd.DataFrame, occupations: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """``skill_mentions`` of a batch of one document type, one row per (document, skill).
+
+    The text of each field is mapped on its own (``flows.texts``); a credential whose
+    descriptive fields give nothing falls back to its title. Where several fields give
+    the same skill, the best-scoring mention is kept (with the field it came from).
+    """
+    from skillgap.flows.texts import credential_texts, credential_titles, vacancy_texts
+
+    parts = vacancy_texts(frame) if doc_type == "vacancy" else credential_texts(frame)
+
+    def run(items: list) -> pd.DataFrame:
+        return mapper.mentions(
+            [x.doc_id for x in items],
+            [x.text for x in items],
+            doc_type,
+            titles=[x.title for x in items],
+            field=[x.field for x in items],
+            occupations=(
+                [occupations.get(x.doc_id) for x in items] if occupations is not None else None
+            ),
+        )
+
+    found = [run(parts)] if parts else []
+    if doc_type == "credential":
+        got = set(found[0]["doc_id"]) if found else set()
+        titles = credential_titles(frame, {str(c) for c in frame["credential_id"]} - got)
+        if titles:
+            found.append(run(titles))
+    if not found:
+        from skillgap.schemas import empty
+
+        return empty("skill_mentions")
+    out = pd.concat(found, ignore_index=True)
+    out = out.sort_values(["doc_id", "skill_uri", "score"], ascending=[True, True, False])
+    return out.drop_duplicates(["doc_id", "skill_uri"]).reset_index(drop=True)
 
 
 def map_documents(store_path: Path, taxonomy: Any, model_path: Path | None, progress: bool) -> dict:
     """Map every stored document not yet mapped with this taxonomy and model."""
+    from skillgap.nlp.documents import mapping_id
     from skillgap.nlp.embed import model_id as encoder_id
     from skillgap.nlp.embed import resolve_model_path
     from skillgap.store import Store
 
-    model_id = encoder_id(resolve_model_path(get_settings(), model_path))
+    model_id = mapping_id(encoder_id(resolve_model_path(get_settings(), model_path)))
     tax_version = taxonomy.snapshot_id or taxonomy.version
     counts: dict[str, int] = {}
     with Store.open(store_path) as store:
@@ -124,24 +157,21 @@ def map_documents(store_path: Path, taxonomy: Any, model_path: Path | None, prog
         done_keys = set(zip(done["doc_type"], done["doc_id"], done["content_hash"], strict=True))
         vacancies = store.read("vacancies")
         credentials = store.read("credentials")
-        todo: list[tuple[str, pd.DataFrame, str, list[str]]] = []
+        todo: list[tuple[str, pd.DataFrame, str]] = []
         v_mask = [
             ("vacancy", i, h) not in done_keys
             for i, h in zip(vacancies["vacancy_id"], vacancies["content_hash"], strict=True)
         ]
         v_new = vacancies[v_mask] if len(vacancies) else vacancies
         if len(v_new):
-            # Skills come from the ad body only: a job title names an occupation, and
-            # mapping it as a skill statement adds the occupation's core skill to every ad.
-            texts = [str(x or "") for x in v_new["text"]]
-            todo.append(("vacancy", v_new, "vacancy_id", texts))
+            todo.append(("vacancy", v_new, "vacancy_id"))
         c_mask = [
             ("credential", i, h) not in done_keys
             for i, h in zip(credentials["credential_id"], credentials["content_hash"], strict=True)
         ]
         c_new = credentials[c_mask] if len(credentials) else credentials
         if len(c_new):
-            todo.append(("credential", c_new, "credential_id", _credential_texts(c_new)))
+            todo.append(("credential", c_new, "credential_id"))
         counts = {"vacancies_to_map": len(v_new), "credentials_to_map": len(c_new)}
         if not todo:
             return {**counts, "model_id": model_id, "mentions_added": 0}
@@ -149,10 +179,16 @@ def map_documents(store_path: Path, taxonomy: Any, model_path: Path | None, prog
         from skillgap.nlp.mapper import SkillMapper
 
         mapper = SkillMapper.load(taxonomy, model_path=model_path, progress=progress)
+        counts["method"] = mapper.method_notes()
         added = 0
-        for doc_type, frame, id_col, texts in todo:
+        for doc_type, frame, id_col in todo:
             ids = [str(x) for x in frame[id_col]]
-            mentions = mapper.mentions(ids, texts, doc_type)
+            occupations = None
+            jobs: dict[str, str] | None = None
+            if doc_type == "vacancy":
+                occupations = _occupations_for(frame, taxonomy, model_path)
+                jobs = _known_occupations(frame, occupations)
+            mentions = _map_fields(mapper, doc_type, frame, jobs)
             mentions = mentions.assign(taxonomy_version=tax_version, model_id=model_id)
             log = pd.DataFrame(
                 {
@@ -168,9 +204,6 @@ def map_documents(store_path: Path, taxonomy: Any, model_path: Path | None, prog
                     "mapped_at": datetime.now(UTC).replace(tzinfo=None),
                 }
             )
-            occupations = None
-            if doc_type == "vacancy":
-                occupations = _occupations_for(frame, taxonomy, model_path)
             with store.transaction():
                 for table in ("skill_mentions", "mapping_log"):
                     store.con.execute(
@@ -192,6 +225,20 @@ def map_documents(store_path: Path, taxonomy: Any, model_path: Path | None, prog
                     store.append("vacancy_occupations", occupations)
             added += len(mentions)
         return {**counts, "model_id": model_id, "mentions_added": added}
+
+
+def _known_occupations(frame: pd.DataFrame, mapped: pd.DataFrame) -> dict[str, str] | None:
+    """Each ad's ESCO occupation for the mapper's context: the source's own when it is an
+    ESCO URI, else the mapped one; ads with neither are left out (unknown)."""
+    own = {
+        str(v): str(o)
+        for v, o in zip(frame["vacancy_id"], frame["occupation"].fillna(""), strict=True)
+        if str(o).startswith("http://data.europa.eu/esco/occupation/")
+    }
+    if mapped is not None and len(mapped):
+        for v, o in zip(mapped["vacancy_id"], mapped["occupation_uri"], strict=True):
+            own.setdefault(str(v), str(o))
+    return own
 
 
 def _occupations_for(frame: pd.DataFrame, taxonomy: Any, model_path: Path | None) -> pd.DataFrame:

@@ -33,6 +33,29 @@ from skillgap.nlp.segment import is_boilerplate, split_sentences
 if TYPE_CHECKING:
     from skillgap.nlp.mapper import SkillHit, SkillMapper
 
+# Bump when the extraction steps change in a way that changes the mentions.
+EXTRACTION_VERSION = 1
+
+
+def mapping_id(encoder_id: str, *extra: bytes) -> str:
+    """The id stored with every mention: the encoder plus everything fitted around it.
+
+    A refitted fusion or requirement model, or a new extraction version, changes the id, so
+    documents mapped before are mapped again instead of mixing two methods in one count.
+    ``extra`` adds other inputs of the mapping (e.g. an analysis' corrections file).
+    """
+    import hashlib
+
+    from skillgap.nlp.fusion import FUSION_FILE
+    from skillgap.nlp.requirements import REQUIREMENTS_FILE
+
+    h = hashlib.sha256(f"extraction-v{EXTRACTION_VERSION}".encode())
+    for path in (FUSION_FILE, REQUIREMENTS_FILE):
+        h.update(path.read_bytes() if path.is_file() else b"-")
+    for part in extra:
+        h.update(part)
+    return f"{encoder_id}+x{h.hexdigest()[:10]}"
+
 
 @dataclass
 class DocumentSkills:
@@ -58,6 +81,33 @@ def document_sentences(mapper: SkillMapper, text: object) -> tuple[list[str], st
     return split_sentences(cleaned, mapper.taxonomy.language or "en"), None
 
 
+def _document_occupations(
+    mapper: SkillMapper, docs: list[DocumentSkills], texts: list[str], titles: list[str] | None
+) -> list[str | None] | None:
+    """Best ESCO occupation of each document from its title (or first sentence), or None."""
+    if not mapper.taxonomy.has("occupations"):
+        return None
+    from skillgap.nlp.occupations import map_occupations
+
+    heads = [
+        (titles[i] if titles and titles[i] else (d.sentences[0] if d.sentences else ""))
+        for i, d in enumerate(docs)
+    ]
+    todo = [i for i, h in enumerate(heads) if h.strip() and docs[i].sentences]
+    out: list[str | None] = [None] * len(docs)
+    if todo:
+        hits = map_occupations(
+            [heads[i] for i in todo],
+            [str(texts[i] or "") for i in todo],
+            mapper.taxonomy,
+            top_k=1,
+            model_path=mapper.model_path,
+        )
+        for i, h in zip(todo, hits, strict=True):
+            out[i] = h[0].uri if h else None
+    return out
+
+
 def extract_documents(
     mapper: SkillMapper,
     texts: list[str],
@@ -67,6 +117,8 @@ def extract_documents(
     floor: float | None = None,
     validity_threshold: float | None = None,
     keep_candidates: bool = False,
+    requirements: bool = True,
+    occupations: list[str | None] | None = None,
 ) -> list[DocumentSkills]:
     """Skills each document asks for; see the module docstring for the stages.
 
@@ -74,15 +126,23 @@ def extract_documents(
     the first sentence stands in, which for most ads is the title line.
     ``match_threshold``, ``floor`` and ``validity_threshold`` override the fitted values
     (for fitting and audits);
-    ``keep_candidates`` keeps every candidate for fitting.
+    ``keep_candidates`` keeps every candidate for fitting. ``requirements=False`` maps
+    every sentence as a statement of what the document is about (learning outcomes and
+    catalogue descriptions: they have no boilerplate to skip and no requirement to find).
+    ``occupations`` (ESCO URIs, None where unknown) are the documents' occupations; for
+    vacancies without them they are mapped from the titles (abstaining when unsure). A
+    lexical match that is only the occupation's own name and a skill ESCO does not relate
+    to that occupation's family is read as the job, not as a skill ("Chef" in a kitchen
+    ad), and dropped.
     """
-    model = mapper.requirements
+    model = mapper.requirements if requirements else None
+    keyword_filter = requirements and model is None
     if titles is not None and len(titles) != len(texts):
         raise ValueError(f"{len(titles)} titles for {len(texts)} texts")
     docs: list[DocumentSkills] = []
     for t in texts:
         sents, why = document_sentences(mapper, t)
-        if model is None:  # documented fallback: the keyword filter
+        if keyword_filter:  # documented fallback: the keyword filter
             sents = [s for s in sents if not is_boilerplate(s)]
         docs.append(DocumentSkills(sentences=sents, problem=why))
     unique = list(dict.fromkeys(s for d in docs for s in d.sentences))
@@ -113,6 +173,10 @@ def extract_documents(
     sentence_hits = mapper.extract_sentences([unique[i] for i in matched], match_threshold)
     hits_of = dict(zip(matched, sentence_hits, strict=True))
 
+    if requirements and occupations is None:
+        occupations = _document_occupations(mapper, docs, texts, titles)
+    families = mapper.families() if occupations is not None else None
+
     title_emb: np.ndarray | None = None
     if titles is not None:
         title_emb = mapper._encode_units([str(x or "").strip() or "-" for x in titles])
@@ -122,8 +186,17 @@ def extract_documents(
         if not rows:
             continue
         cands: list[tuple[int, SkillHit, int]] = []
+        job = occupations[q] if occupations is not None else None
         for i, r in enumerate(rows):
             for h in hits_of.get(r, ()):
+                if (
+                    job
+                    and families is not None
+                    and h.method != "semantic"
+                    and families.names_occupation(job, h.evidence)
+                    and not families.in_family(job, h.uri)
+                ):
+                    continue  # the job's own name, not a skill it asks for
                 cands.append((i, h, mapper.skill_position(h.uri)))
         if not cands:
             continue

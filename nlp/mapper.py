@@ -143,13 +143,21 @@ class SkillMapper:
             # Loud, never silent: logged here and named in every run's method notes.
             self.requirements_problem = str(exc)
             logging.getLogger(__name__).warning(
-                "requirement detection unavailable, the keyword boilerplate filter stands "
-                "in: %s",
+                "requirement detection unavailable, the keyword boilerplate filter stands in: %s",
                 exc,
             )
         self._uri_pos = {u: i for i, u in enumerate(index.uris)}
+        self._families: Any = None
         self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
+
+    def families(self) -> Any:
+        """ESCO occupation families of the taxonomy (built once, on first use)."""
+        if self._families is None:
+            from skillgap.nlp.occupations import OccupationFamilies
+
+            self._families = OccupationFamilies(self.taxonomy)
+        return self._families
 
     def skill_position(self, uri: str) -> int:
         """Row of a skill URI in the index arrays."""
@@ -463,7 +471,11 @@ class SkillMapper:
         return out
 
     def extract(
-        self, texts: list[str], titles: list[str] | None = None
+        self,
+        texts: list[str],
+        titles: list[str] | None = None,
+        requirements: bool = True,
+        occupations: list[str | None] | None = None,
     ) -> list[list[SkillHit]]:
         """Per document, the skills it asks for: each skill once, with its best sentence,
         best first (``nlp.documents``: requirement detection, matching, context).
@@ -473,7 +485,10 @@ class SkillMapper:
         """
         from skillgap.nlp.documents import extract_documents
 
-        return [d.hits for d in extract_documents(self, texts, titles)]
+        docs = extract_documents(
+            self, texts, titles, requirements=requirements, occupations=occupations
+        )
+        return [d.hits for d in docs]
 
     def mentions(
         self,
@@ -482,11 +497,14 @@ class SkillMapper:
         doc_type: str,
         titles: list[str] | None = None,
         field: str | list[str] = "text",
+        occupations: list[str | None] | None = None,
     ) -> pd.DataFrame:
         """``skill_mentions`` rows (extract mode): one per (document, skill), with the best
         evidence sentence in ``sentence``, the matched phrase/label in ``span``, the demand
         score in ``score`` and its parts (``match_score``, ``requirement``, ``context``);
         ``field`` names the document field the text came from (one value or one per text).
+        Vacancies go through requirement detection; credential texts state what the
+        credential teaches, so every sentence of theirs is mapped.
         """
         import pandas as pd
 
@@ -504,7 +522,10 @@ class SkillMapper:
         if len(fields) != len(texts):
             raise InputError(f"mentions: {len(fields)} field names for {len(texts)} texts")
         rows = []
-        for doc_id, source, hits in zip(doc_ids, fields, self.extract(texts, titles), strict=True):
+        found = self.extract(
+            texts, titles, requirements=doc_type == "vacancy", occupations=occupations
+        )
+        for doc_id, source, hits in zip(doc_ids, fields, found, strict=True):
             for h in hits:
                 rows.append(
                     {

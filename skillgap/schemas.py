@@ -55,6 +55,10 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("issue_date", pa.date32()),
             ("learning_outcomes", _list_str),
             ("esco_skills", _list_str),  # gold ESCO links given by the catalogue (ELM)
+            # what else the catalogue says the credential teaches, mapped to ESCO too:
+            # a free-text description and the catalogue's own skill tags
+            ("description", pa.string()),
+            ("skill_tags", _list_str),
             ("workload_ects", pa.float64()),
             ("workload_hours", pa.float64()),
             ("eqf_level", pa.int16()),

@@ -82,7 +82,8 @@ def _v2(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _v3(con: duckdb.DuckDBPyConnection) -> None:
-    """Mentions record their document field and the parts of their score."""
+    """Mentions record their document field and the parts of their score; credentials keep
+    their description and skill tags (both are mapped)."""
     for col, typ in (
         ("field", "VARCHAR"),
         ("match_score", "DOUBLE"),
@@ -90,13 +91,15 @@ def _v3(con: duckdb.DuckDBPyConnection) -> None:
         ("context", "DOUBLE"),
     ):
         con.execute(f'ALTER TABLE skill_mentions ADD COLUMN IF NOT EXISTS "{col}" {typ}')
+    con.execute('ALTER TABLE credentials ADD COLUMN IF NOT EXISTS "description" VARCHAR')
+    con.execute('ALTER TABLE credentials ADD COLUMN IF NOT EXISTS "skill_tags" VARCHAR[]')
 
 
 # (version, description, step). Append new steps; never change a released one.
 MIGRATIONS: list[tuple[int, str, Callable[[duckdb.DuckDBPyConnection], None]]] = [
     (1, "initial tables", _v1),
     (2, "batch owner and signature batch ids", _v2),
-    (3, "mention field and score parts", _v3),
+    (3, "mention field and score parts; credential description and skill tags", _v3),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
