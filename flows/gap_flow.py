@@ -136,16 +136,30 @@ def _map_fields(
     return out.drop_duplicates(["doc_id", "skill_uri"]).reset_index(drop=True)
 
 
-def map_documents(store_path: Path, taxonomy: Any, model_path: Path | None, progress: bool) -> dict:
-    """Map every stored document not yet mapped with this taxonomy and model."""
+def map_documents(
+    store_path: Path,
+    taxonomy: Any,
+    model_path: Path | None,
+    progress: bool,
+    corrections: Path | None = None,
+) -> dict:
+    """Map every stored document not yet mapped with this taxonomy, model and corrections."""
     from skillgap.nlp.documents import mapping_id
     from skillgap.nlp.embed import model_id as encoder_id
     from skillgap.nlp.embed import resolve_model_path
     from skillgap.store import Store
 
-    model_id = mapping_id(encoder_id(resolve_model_path(get_settings(), model_path)))
+    fixes = None
+    if corrections is not None:
+        from skillgap.nlp.corrections import load_corrections
+
+        fixes = load_corrections(corrections, taxonomy)
+    model_id = mapping_id(
+        encoder_id(resolve_model_path(get_settings(), model_path)),
+        *([fixes.digest.encode()] if fixes is not None else []),
+    )
     tax_version = taxonomy.snapshot_id or taxonomy.version
-    counts: dict[str, int] = {}
+    counts: dict[str, Any] = {}
     with Store.open(store_path) as store:
         store.con.execute(MAPPING_LOG_DDL)
         store.con.execute(VACANCY_OCCUPATIONS_DDL)
@@ -172,14 +186,21 @@ def map_documents(store_path: Path, taxonomy: Any, model_path: Path | None, prog
         c_new = credentials[c_mask] if len(credentials) else credentials
         if len(c_new):
             todo.append(("credential", c_new, "credential_id"))
-        counts = {"vacancies_to_map": len(v_new), "credentials_to_map": len(c_new)}
+        from skillgap.nlp.documents import method_notes
+
+        encoder = encoder_id(resolve_model_path(get_settings(), model_path))
+        counts = {
+            "vacancies_to_map": len(v_new),
+            "credentials_to_map": len(c_new),
+            "method": method_notes(encoder, fixes),
+        }
         if not todo:
             return {**counts, "model_id": model_id, "mentions_added": 0}
 
         from skillgap.nlp.mapper import SkillMapper
 
         mapper = SkillMapper.load(taxonomy, model_path=model_path, progress=progress)
-        counts["method"] = mapper.method_notes()
+        mapper.corrections = fixes
         added = 0
         for doc_type, frame, id_col in todo:
             ids = [str(x) for x in frame[id_col]]
@@ -277,12 +298,18 @@ def _occupations_for(frame: pd.DataFrame, taxonomy: Any, model_path: Path | None
 
 
 @task(name="map", retries=1, retry_delay_seconds=5)
-def map_task(store_path: str, snapshot: str | None, model_path: str | None) -> dict:
+def map_task(
+    store_path: str, snapshot: str | None, model_path: str | None, corrections: str | None = None
+) -> dict:
     from skillgap.taxonomies.store import load_taxonomy
 
     taxonomy = load_taxonomy(snapshot)
     result = map_documents(
-        Path(store_path), taxonomy, Path(model_path) if model_path else None, True
+        Path(store_path),
+        taxonomy,
+        Path(model_path) if model_path else None,
+        True,
+        Path(corrections) if corrections else None,
     )
     get_run_logger().info("mapping: %s", result)
     return result
@@ -390,6 +417,10 @@ def skills_gap_analysis(
 
     taxonomy = load_taxonomy(cfg.taxonomy.snapshot)
     snapshot = taxonomy.snapshot_id or None
+    if cfg.model.corrections is not None:  # a bad corrections file fails before any work
+        from skillgap.nlp.corrections import load_corrections
+
+        load_corrections(cfg.model.corrections, taxonomy)
     _record_run(store_path, run_id, started, None, "running", inputs, taxonomy, "", params)
 
     try:
@@ -405,7 +436,10 @@ def skills_gap_analysis(
 
         t = time.perf_counter()
         mapping = map_task(
-            str(store_path), snapshot, str(cfg.model.path) if cfg.model.path else None
+            str(store_path),
+            snapshot,
+            str(cfg.model.path) if cfg.model.path else None,
+            str(cfg.model.corrections) if cfg.model.corrections else None,
         )
         timings["map"] = time.perf_counter() - t
 

@@ -8,6 +8,8 @@ loops run over skills chosen for proposals or evidence (hundreds at most).
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from skillgap.gaps.classify import (
@@ -28,6 +30,32 @@ from skillgap.gaps.supply import coverage_summary, coverage_table, credential_co
 from skillgap.gaps.tables import DEMAND_COLUMNS, KIND_COLUMN, TRENDS_COLUMNS, GapAnalysis
 from skillgap.taxonomies.kinds import CREDENTIAL_KINDS, KIND_RULE_TEXT, kind_basis
 from skillgap.taxonomies.model import Taxonomy
+
+
+def _without_skills(prep: Any) -> dict[str, Any]:
+    """Documents that gave no skill: counted and named, never treated as saying nothing.
+
+    A credential that teaches nothing the mapper recognised cannot cover anything, and a
+    vacancy without a demanded skill adds to every share's denominator; both numbers belong
+    on the report, with examples a reader can look up.
+    """
+    creds = prep.credentials
+    taught = set(prep.supply["credential_id"])
+    silent = creds[~creds["credential_id"].isin(taught)]
+    titles = (
+        silent["title"].fillna("").astype(str)
+        if "title" in silent.columns
+        else silent["credential_id"].astype(str)
+    )
+    asked = set(prep.demand["vacancy_id"])
+    return {
+        "credentials_without_skills": len(silent),
+        "credentials_without_skills_examples": [
+            {"credential_id": str(c), "title": str(t)}
+            for c, t in zip(silent["credential_id"][:20], titles[:20], strict=True)
+        ],
+        "vacancies_without_skills": int((~prep.vac["vacancy_id"].isin(asked)).sum()),
+    }
 
 
 def analyse(
@@ -84,6 +112,7 @@ def analyse(
     order = list(dict.fromkeys([*acted, *declining, *top]))
     evidence = evidence_table(order, prep.demand, vacancies, params)
     completeness = credential_completeness(prep.credentials)
+    unread = _without_skills(prep)
 
     demand_out = info.attach(demand)[list(DEMAND_COLUMNS)]
     trends_out = info.attach(trends)[list(TRENDS_COLUMNS)]
@@ -159,6 +188,7 @@ def analyse(
             b: sum(1 for c in insufficient if c["breakdown"] == b)
             for b in dict.fromkeys(c["breakdown"] for c in insufficient)
         },
+        **unread,
         "unknown_skill_uris": info.unknown[:50],
         "n_unknown_skill_uris": len(info.unknown),
         "classification_counts": gaps[gaps["scope"] == "all"]["classification"]

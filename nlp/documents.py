@@ -31,6 +31,7 @@ from skillgap.nlp.requirements import centroid
 from skillgap.nlp.segment import is_boilerplate, split_sentences
 
 if TYPE_CHECKING:
+    from skillgap.nlp.corrections import Corrections
     from skillgap.nlp.mapper import SkillHit, SkillMapper
 
 # Bump when the extraction steps change in a way that changes the mentions.
@@ -108,6 +109,53 @@ def _document_occupations(
     return out
 
 
+def method_notes(encoder_id: str, corrections: Corrections | None = None) -> dict[str, object]:
+    """How documents are mapped with this encoder: the fitted models, their thresholds and
+    the analyst corrections, for a run's records and the report's methods section. Cheap:
+    it reads the fitted files, not the skill index."""
+    from skillgap.errors import MissingDataError
+    from skillgap.nlp.fusion import load_fusion
+    from skillgap.nlp.requirements import load_requirement_model
+
+    fusion = load_fusion(encoder_id)
+    try:
+        req = load_requirement_model(encoder_id)
+        warning = None
+    except MissingDataError as exc:
+        req, warning = None, str(exc)
+    return {
+        "encoder": encoder_id,
+        "fusion": fusion.source,
+        "match_threshold": fusion.threshold,
+        "max_per_sentence": fusion.max_per_sentence,
+        "requirement_model": req.source if req is not None else None,
+        "requirement_floor": float(req.meta.get("floor", 0.0)) if req is not None else None,
+        "validity_threshold": (
+            float(req.meta.get("validity_threshold", 0.0)) if req is not None else None
+        ),
+        "requirement_warning": warning,
+        "keyword_filter": req is None,
+        "corrections": corrections.describe() if corrections else [],
+        "corrections_file": str(corrections.path) if corrections else None,
+    }
+
+
+def _corrected(mapper: SkillMapper, fix: object, sentence: str) -> SkillHit:
+    """The mention an analyst's ``[[map]]`` correction states (``nlp.corrections``)."""
+    from skillgap.nlp.mapper import SkillHit
+
+    return SkillHit(
+        uri=fix.skill_uri,  # type: ignore[attr-defined]
+        label=fix.skill_label,  # type: ignore[attr-defined]
+        score=1.0,
+        method="corrected",
+        sentence=sentence,
+        evidence=fix.phrase,  # type: ignore[attr-defined]
+        phrase=fix.phrase,  # type: ignore[attr-defined]
+        match=1.0,
+    )
+
+
 def extract_documents(
     mapper: SkillMapper,
     texts: list[str],
@@ -137,6 +185,7 @@ def extract_documents(
     """
     model = mapper.requirements if requirements else None
     keyword_filter = requirements and model is None
+    fixes = mapper.corrections
     if titles is not None and len(titles) != len(texts):
         raise ValueError(f"{len(titles)} titles for {len(texts)} texts")
     docs: list[DocumentSkills] = []
@@ -144,6 +193,8 @@ def extract_documents(
         sents, why = document_sentences(mapper, t)
         if keyword_filter:  # documented fallback: the keyword filter
             sents = [s for s in sents if not is_boilerplate(s)]
+        if fixes is not None:
+            sents = [s for s in sents if not fixes.ignored(s)]
         docs.append(DocumentSkills(sentences=sents, problem=why))
     unique = list(dict.fromkeys(s for d in docs for s in d.sentences))
     if not unique:
@@ -197,9 +248,16 @@ def extract_documents(
                     and not families.in_family(job, h.uri)
                 ):
                     continue  # the job's own name, not a skill it asks for
+                if fixes is not None and h.uri in fixes.never:
+                    continue
                 cands.append((i, h, mapper.skill_position(h.uri)))
+            if fixes is not None:
+                for fix in fixes.mapped(d.sentences[i]):
+                    cands.append((i, _corrected(mapper, fix, d.sentences[i]), -1))
         if not cands:
             continue
+        corrected = [c for c in cands if c[2] < 0]
+        cands = [c for c in cands if c[2] >= 0]
         doc_vec = centroid(emb[rows], d.requirement)
         head = title_emb[q] if title_emb is not None and titles and titles[q] else emb[rows[0]]
         skills = np.array([k for _, _, k in cands], dtype=np.int64)
@@ -223,6 +281,7 @@ def extract_documents(
             )
             for (i, h, _), c, v in zip(cands, context, validity, strict=True)
         ]
+        scored += [(i, replace(h, requirement=float(d.requirement[i]))) for i, h, _ in corrected]
         if keep_candidates:
             d.candidates = scored
         d.mentions = [(i, h) for i, h in scored if h.validity >= validity_threshold]

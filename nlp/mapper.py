@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from skillgap.errors import InputError, MissingDataError
+from skillgap.nlp.corrections import Corrections
 from skillgap.nlp.fusion import FEATURES, Fusion, load_fusion
 from skillgap.nlp.requirements import RequirementModel, load_requirement_model
 from skillgap.nlp.segment import (
@@ -148,6 +149,8 @@ class SkillMapper:
             )
         self._uri_pos = {u: i for i, u in enumerate(index.uris)}
         self._families: Any = None
+        # analyst corrections (``nlp.corrections``), set by whoever runs an analysis
+        self.corrections: Corrections | None = None
         self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -165,16 +168,9 @@ class SkillMapper:
 
     def method_notes(self) -> dict[str, Any]:
         """How this mapper decides, for a run's records and the report's methods section."""
-        req = self.requirements
-        return {
-            "encoder": self.model_id,
-            "fusion": self.fusion.source,
-            "match_threshold": self.fusion.threshold,
-            "max_per_sentence": self.fusion.max_per_sentence,
-            "requirement_model": req.source if req is not None else None,
-            "requirement_floor": float(req.meta.get("floor", 0.0)) if req is not None else None,
-            "requirement_warning": self.requirements_problem,
-        }
+        from skillgap.nlp.documents import method_notes
+
+        return method_notes(self.model_id, self.corrections)
 
     # Construction ---------------------------------------------------------------
     @classmethod

@@ -1,0 +1,76 @@
+"""Audit sheets: seeded samples of mentions and the precision of a judged sheet."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from skillgap.errors import InputError
+from skillgap.gaps.audit import SHEET_COLUMNS, sample_sheet, score_sheet
+from tests.test_gaps_analysis import make_taxonomy
+
+
+def _mentions(n: int = 40) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "doc_type": "vacancy",
+            "doc_id": [f"v{i % 13}" for i in range(n)],
+            "sentence": [f"sentence {i}" for i in range(n)],
+            "span": [f"phrase {i}" for i in range(n)],
+            "skill_uri": [["a", "b", "c", "d"][i % 4] for i in range(n)],
+            "score": [i / n for i in range(n)],
+            "method": "semantic",
+            "field": "text",
+        }
+    )
+
+
+def test_sample_is_seeded_bounded_and_readable() -> None:
+    vac = pd.DataFrame({"vacancy_id": [f"v{i}" for i in range(13)], "title": "Analyst"})
+    tax = make_taxonomy()
+    a = sample_sheet(_mentions(), vac, tax, n=10, seed=3, min_score=0.25)
+    b = sample_sheet(
+        _mentions().sample(frac=1, random_state=1), vac, tax, n=10, seed=3, min_score=0.25
+    )
+    assert list(a.columns) == list(SHEET_COLUMNS)
+    assert len(a) == 10 and (a["score"] >= 0.25).all()
+    # the seed, not the row order of the store, decides the sample
+    assert a[["doc_id", "skill_uri", "sentence"]].equals(b[["doc_id", "skill_uri", "sentence"]])
+    assert set(a["title"]) == {"Analyst"} and (a["judgement"] == "").all()
+    assert len(sample_sheet(_mentions(), vac, tax, n=500, seed=3)) == 40  # no repeats
+    with pytest.raises(InputError, match="at least 1"):
+        sample_sheet(_mentions(), vac, tax, n=0, seed=3)
+
+
+def test_score_counts_strict_and_lenient_precision() -> None:
+    sheet = pd.DataFrame(
+        {
+            "n": range(1, 9),
+            "score": [0.1, 0.2, 0.4, 0.6, 0.8, 0.9, 0.95, 0.99],
+            "judgement": [
+                "wrong",
+                "partly",
+                "correct",
+                "correct",
+                "Correct ",
+                "wrong",
+                "",
+                "partly",
+            ],
+        }
+    )
+    res = score_sheet(sheet)
+    assert res["judged"] == 7 and res["unjudged"] == 1
+    assert (res["correct"], res["partly"], res["wrong"]) == (3, 2, 2)
+    assert res["strict_precision"] == pytest.approx(3 / 7)
+    assert res["lenient_precision"] == pytest.approx(5 / 7)
+    lo, hi = res["strict_interval"]
+    assert lo < 3 / 7 < hi
+    bands = {b["band"]: b for b in res["by_score"]}
+    assert bands["0.0-0.3"]["judged"] == 2 and bands["0.7-1.0"]["judged"] == 3
+
+
+def test_score_refuses_unknown_judgements() -> None:
+    sheet = pd.DataFrame({"n": [1, 2], "score": [0.5, 0.5], "judgement": ["correct", "maybe"]})
+    with pytest.raises(InputError, match="row 2: judgement 'maybe'"):
+        score_sheet(sheet, "sheet.csv")
