@@ -15,10 +15,9 @@ $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	$(BIN)/skillgap taxonomy build-default
 	touch $@
 
-## Set up, then run the main job on the embedded default data.
+## Set up, then run the main job on the embedded demo data (and the embedded ESCO taxonomy).
 demo: setup
 	$(BIN)/skillgap demo
 

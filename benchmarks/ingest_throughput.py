@@ -115,10 +115,10 @@ def generate(n: int, out: Path, seed: int = 7) -> dict[str, int]:
 def _child(path: str, near: bool) -> None:
     """Run one ingest in this (fresh) process and print its figures as JSON."""
     from skillgap.ingest.api import ingest_vacancies
-    from skillgap.ingest.text import detect_language
+    from skillgap.language import identify
     from skillgap.store import Store
 
-    detect_language("warm up the language model before timing anything")
+    identify("warm up the language model before timing anything")
     with tempfile.TemporaryDirectory() as d:
         with Store.open(Path(d) / "bench.duckdb") as st:
             t0, c0 = time.perf_counter(), time.process_time()

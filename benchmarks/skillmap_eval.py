@@ -11,6 +11,12 @@ labels of the sentence (LABEL NOT PRESENT / UNDERSPECIFIED dropped, sentences wi
 label skipped, identical sentences merged); every ESCO skill is ranked; RP@K =
 |gold ∩ top K| / min(K, |gold|); MRR over the full ranking; labels compared lower-cased
 with collapsed whitespace.
+
+It also runs extract mode (``SkillMapper.extract_sentences``: the product's two-stage path,
+cap, threshold and clause rule) on the same sentences and prints micro precision / recall
+/ F1 per split and pooled. With the committed fusion these are in-sample figures (its cap
+and threshold were chosen on these sentences); the honest estimate is the cross-split
+line of ``scripts.fit_fusion``.
 """
 
 from __future__ import annotations
@@ -61,6 +67,17 @@ def evaluate_scores(scores: np.ndarray, labels: list[str], golds: list[set[str]]
         order = np.argsort(-scores[q], kind="stable")
         rankings.append(list(normed[order]))
     return metrics_from_rankings(rankings, golds, full=True)
+
+
+def extract_counts(hits: list[list[str]], golds: list[set[str]]) -> dict[str, float]:
+    """Micro precision / recall / F1 of extracted labels (normalised) against gold sets."""
+    tp = sum(len(set(map(norm, h)) & g) for h, g in zip(hits, golds, strict=True))
+    n = sum(len(set(map(norm, h))) for h in hits)
+    gold = sum(len(g) for g in golds)
+    prec = tp / n if n else 0.0
+    rec = tp / gold if gold else 0.0
+    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    return {"tp": tp, "extracted": n, "gold": gold, "precision": prec, "recall": rec, "F1": f1}
 
 
 def print_table(rows: list[tuple[str, dict]], config: str) -> None:
@@ -132,6 +149,7 @@ def main(argv: list[str] | None = None) -> dict[str, dict]:
             if mapper.fusion.weights.get(k, 0.0) == 0.0:
                 mapper.fusion.weights[k] = 1.0
     rows = []
+    extract: dict[str, dict[str, float]] = {}
     t1 = time.perf_counter()
     nq = 0
     for sp in splits:
@@ -139,7 +157,14 @@ def main(argv: list[str] | None = None) -> dict[str, dict]:
         nq += len(q)
         scores = mapper.score_matrix([s for s, _ in q], exact=args.exact)
         rows.append((sp, evaluate_scores(scores, mapper.index.labels, [g for _, g in q])))
+        found = mapper.extract_sentences([s for s, _ in q])
+        extract[sp] = extract_counts([[h.label for h in hs] for hs in found], [g for _, g in q])
     elapsed = time.perf_counter() - t1
+    if len(extract) > 1:
+        tot = {k: sum(int(e[k]) for e in extract.values()) for k in ("tp", "extracted", "gold")}
+        prec, rec = tot["tp"] / max(1, tot["extracted"]), tot["tp"] / max(1, tot["gold"])
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        extract["pooled"] = {**tot, "precision": prec, "recall": rec, "F1": f1}
     if len(rows) > 1:
         macro = {k: float(np.mean([m[k] for _, m in rows])) for k in ("RP@5", "RP@10", "MRR")}
         rows.append(("macro", {"n": sum(m["n"] for _, m in rows), **macro}))
@@ -150,9 +175,20 @@ def main(argv: list[str] | None = None) -> dict[str, dict]:
         f"scoring={'exact' if args.exact else 'two-stage'}"
     )
     print_table(rows, config)
+    f = mapper.fusion
+    print(
+        f"extract mode (cap {f.max_per_sentence}, threshold {f.threshold}, clause rule "
+        f"{'on' if f.clause_best else 'off'}; in-sample for a fusion fitted on these sentences):"
+    )
+    for name, e in extract.items():
+        print(
+            f"  {name:<7} precision {e['precision']:.3f} recall {e['recall']:.3f} "
+            f"F1 {e['F1']:.3f} ({e['tp']}/{e['extracted']} correct, {e['gold']} gold)"
+        )
     print(f"index load {load_s:.1f}s; scored {nq} queries in {elapsed:.1f}s")
     if args.json:
-        args.json.write_text(json.dumps({"config": config, "rows": dict(rows)}, indent=2))
+        out = {"config": config, "rows": dict(rows), "extract": extract}
+        args.json.write_text(json.dumps(out, indent=2))
     return dict(rows)
 
 

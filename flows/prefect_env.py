@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from skillgap.config import Settings
 
@@ -11,9 +12,12 @@ def configure_prefect(settings: Settings) -> None:
     """Server-less (ephemeral) by default; a configured API URL sends runs to that server.
 
     Prefect's home (its local database and logs) lives under the data directory so that
-    the tool's state stays in one place.
+    the tool's state stays in one place. It is created here: on a fresh data directory
+    (nothing else needs to write there before the first run) Prefect's temporary server
+    would otherwise fail to open its database.
     """
-    os.environ.setdefault("PREFECT_HOME", str(settings.data_dir / "prefect"))
+    home = Path(os.environ.setdefault("PREFECT_HOME", str(settings.data_dir / "prefect")))
+    home.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")

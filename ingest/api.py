@@ -40,14 +40,6 @@ from skillgap.ingest import dedup
 from skillgap.ingest.elements import check_elements
 from skillgap.ingest.profiles import CodeMap, Profile, load_profile
 from skillgap.ingest.readers import RAW_LIMIT, BadRecord, RawRecord, TabularSource
-from skillgap.ingest.text import (
-    clean_line,
-    clean_text,
-    content_hash,
-    detect_language,
-    hash_normalised,
-    normalise_for_hash,
-)
 from skillgap.ingest.values import (
     check_date,
     check_range,
@@ -59,21 +51,17 @@ from skillgap.ingest.values import (
     parse_tags,
     split_outcomes,
 )
+from skillgap.language import language_of
 from skillgap.owner import current_owner
 from skillgap.schemas import SCHEMAS
 from skillgap.store import Store
+from skillgap.text import clean_line, clean_text, content_hash, hash_normalised, normalise_for_hash
 
 # Plausible workloads: more than 360 ECTS (a five-year programme and more) or the hours
 # of 360 ECTS at 30 hours each is a typo or a unit mix-up, not a micro-credential.
 MAX_ECTS = 360.0
 MAX_HOURS = 360.0 * 30
 EARLIEST_ISSUE = date(1950, 1, 1)
-
-_LANG_NAMES = {
-    "english": "en", "french": "fr", "german": "de", "spanish": "es", "italian": "it",
-    "dutch": "nl", "portuguese": "pt", "polish": "pl", "swedish": "sv", "danish": "da",
-    "finnish": "fi", "greek": "el", "czech": "cs", "hungarian": "hu", "romanian": "ro",
-}  # fmt: skip
 
 
 class RecordProblem(Exception):
@@ -343,12 +331,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _language(value: Any, text: str) -> str | None:
-    if not is_blank(value):
-        s = re.split(r"[-_]", str(value).strip().lower())[0]  # en-GB -> en
-        s = _LANG_NAMES.get(s, s)
-        return s[:2] if len(s) == 3 and s.isalpha() else s
-    return detect_language(text)
+def _language(declared: Any, text: str, profile: Any = None) -> str | None:
+    """The stored language: the record's own, else the detected one when the detection can
+    be trusted, else the profile's constant; None (unknown) when none of them says."""
+    found = language_of(
+        text,
+        declared=None if is_blank(declared) else declared,
+        profile=None if is_blank(profile) else str(profile),
+    )
+    return found.language if found.source != "guess" and found.language else None
 
 
 def _validate(prof: Profile, data: dict[str, Any]) -> None:
@@ -452,7 +443,7 @@ def _vacancy(
         if sector is None and raw:
             unmapped["sector"] += 1
     occupation = _field(d, f.get("occupation", []), nulls, " ")
-    lang_raw = _field(d, f.get("language", []), nulls, " ") or prof.constants.get("language")
+    lang_raw = _field(d, f.get("language", []), nulls, " ")
     return {
         "vacancy_id": vid,
         "source": clean_line(_field(d, f.get("source", []), nulls, " ")) or prof.source,
@@ -463,7 +454,7 @@ def _vacancy(
         "region": clean_line(region) or None if region is not None else None,
         "sector": clean_line(sector) or None if sector is not None else None,
         "occupation": clean_line(occupation) or None if occupation is not None else None,
-        "language": _language(lang_raw, text),
+        "language": _language(lang_raw, text, prof.constants.get("language")),
         "content_hash": hash_normalised(norm := normalise_for_hash(title, text)),
         "_norm": norm,
     }

@@ -19,7 +19,7 @@ import zlib
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
-from skillgap.ingest.text import normalise_for_hash
+from skillgap.text import normalise_for_hash
 
 NUM_PERM = 64
 SHINGLE = 3

@@ -12,7 +12,7 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from skillgap.ingest.text import clean_line, clean_text
+from skillgap.text import clean_line, clean_text
 
 
 def is_blank(value: Any, null_values: set[str] | frozenset[str] = frozenset()) -> bool:

@@ -81,6 +81,12 @@ class LeanBertEncoder:
         self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
         self.tokenizer.no_padding()
         self.pad_id = int(cfg.get("pad_token_id", 0))
+        # Prompts as sentence-transformers keeps them (E5's "query: " / "passage: "); none
+        # for models without them, such as MiniLM.
+        prompts_file = path / "config_sentence_transformers.json"
+        st_prompts = _read_json(prompts_file) if prompts_file.is_file() else {}
+        self.prompts: dict[str, str] = dict(st_prompts.get("prompts") or {})
+        self.default_prompt_name: str | None = st_prompts.get("default_prompt_name")
         self.skillgap_bf16 = False
         self._torch = torch
 
@@ -135,11 +141,16 @@ class LeanBertEncoder:
         convert_to_numpy: bool = True,
         normalize_embeddings: bool = True,
         show_progress_bar: bool = False,
+        prompt_name: str | None = None,
     ) -> np.ndarray:
-        """Embeddings in input order; texts are batched by length to limit padding."""
+        """Embeddings in input order; texts are batched by length to limit padding.
+
+        The model's prompt (``prompt_name``, else its default) is prepended to every text.
+        """
         torch = self._torch
         self.tokenizer.enable_truncation(self.max_seq_length)
-        enc = self.tokenizer.encode_batch([str(t) for t in texts])
+        prefix = self.prompts.get(prompt_name or self.default_prompt_name or "", "")
+        enc = self.tokenizer.encode_batch([prefix + str(t) for t in texts])
         order = np.argsort([-len(e.ids) for e in enc], kind="stable")
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         starts = range(0, len(order), batch_size)

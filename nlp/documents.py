@@ -212,11 +212,12 @@ def extract_documents(
     need: set[int] = set()
     for d in docs:
         rows = [pos[s] for s in d.sentences]
-        if model is None:
-            lg = np.full(len(rows), 10.0, dtype=np.float32)
+        if model is None:  # every sentence counts as stating what the document is about
+            lg = np.full(len(rows), np.inf, dtype=np.float32)
+            d.requirement = np.ones(len(rows), dtype=np.float32)
         else:
             lg = model.requirement_logits(emb[rows], d.sentences)
-        d.requirement = (1.0 / (1.0 + np.exp(-lg))).astype(np.float32)
+            d.requirement = (1.0 / (1.0 + np.exp(-lg))).astype(np.float32)
         logits.append(lg)
         need.update(r for r, p in zip(rows, d.requirement, strict=True) if p >= floor)
 

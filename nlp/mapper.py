@@ -14,8 +14,12 @@ How a query is scored (details in ``index.py`` and ``fusion.py``):
    "label. description", best TF-IDF (word + char n-gram) cosine over all its labels
    (alternative and stripped ones included). The embedding views are computed for every
    skill; TF-IDF for a shortlist (see ``_score``).
-3. Per query and skill: each view on the whole query and its best over the parts, an
-   exact-label lexical flag and an occupation-frequency prior, fused by a logistic model.
+3. Per query and skill: each view on the whole query and its best over the parts, two
+   exact-label lexical flags (a strong label - preferred, multi-word alternative - or only
+   a weak one - a single-word alternative or hidden label) and an occupation-frequency
+   prior, fused by a logistic model.
+4. Extract mode keeps a skill only where it is the best skill of one of the query's parts
+   or named by a strong label (``Fusion.clause_best``), then caps and thresholds.
 """
 
 from __future__ import annotations
@@ -31,20 +35,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from skillgap.errors import InputError, MissingDataError
+from skillgap.language import language_of
 from skillgap.nlp.corrections import Corrections
 from skillgap.nlp.fusion import FEATURES, Fusion, load_fusion
 from skillgap.nlp.requirements import RequirementModel, load_requirement_model
-from skillgap.nlp.segment import (
-    clean_text,
-    detect_language,
-    split_sentences,
-)
+from skillgap.nlp.segment import MAX_TEXT_CHARS, split_sentences
+from skillgap.text import clean_text
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from skillgap.config import Settings
-    from skillgap.nlp.index import SkillIndex
+    from skillgap.nlp.index import LexicalHit, SkillIndex
     from skillgap.taxonomies.model import Taxonomy
 
 MAX_UNITS_PER_QUERY = 48
@@ -103,7 +105,29 @@ class _Scored:
     units: list[list[tuple[str, str]]]  # per query, (unit, its sentence); 0 = whole query
     unit_rows: list[list[int]]  # per query, rows into emb
     emb: np.ndarray  # (U, d)
-    lexical: list[dict[int, str]]
+    lexical: list[dict[int, LexicalHit]]
+    clause_best: list[np.ndarray]  # per query, skills that are the best of one of its parts
+
+
+def _best_of_parts(
+    fusion: Fusion, sem: np.ndarray, desc: np.ndarray, tfidf: np.ndarray, skills: np.ndarray
+) -> np.ndarray:
+    """The skills (from ``skills``, the columns of the (parts, skills) view matrices) that
+    score best for at least one query part on its own (``Fusion.unit_logit``)."""
+    best = np.argmax(fusion.unit_logit(sem, desc, tfidf), axis=1)
+    return np.unique(skills[best])
+
+
+def _lexical_flags(f: np.ndarray, cols: np.ndarray, lex: dict[int, LexicalHit]) -> None:
+    """Set the two lexical feature columns of ``f`` (rows = skills ``cols``) from ``lex``."""
+    if not lex:
+        return
+    strong = [k for k, h in lex.items() if h.strong]
+    weak = [k for k, h in lex.items() if not h.strong]
+    if strong:
+        f[np.isin(cols, strong), _F["lexical"]] = 1.0
+    if weak:
+        f[np.isin(cols, weak), _F["lexical_weak"]] = 1.0
 
 
 def _unit_blocks(unit_rows: list[list[int]], limit: int) -> list[list[int]]:
@@ -214,20 +238,21 @@ class SkillMapper:
             return "", "empty text"
         if not isinstance(text, str | bytes | bytearray):
             return "", f"text must be a string, got {type(text).__name__}"
-        cleaned = clean_text(text)
+        cleaned = clean_text(text, max_chars=MAX_TEXT_CHARS)
         if not cleaned.strip():
             return cleaned, "empty text (nothing left after removing whitespace and markup)"
         if not any(ch.isalpha() for ch in cleaned):
             return cleaned, "text has no letters"
-        words = cleaned.split()
-        if len(words) >= 8:
-            lang, prob = detect_language(cleaned)
-            want = (self.taxonomy.language or "en").split("-")[0].lower()
-            if lang and lang != want and prob >= 0.98:
-                return cleaned, (
-                    f"text looks like language '{lang}' (confidence {prob:.2f}) but the "
-                    f"taxonomy is in '{want}'; import the ESCO bundle for that language"
-                )
+        # Short, list-like or unclear text takes the taxonomy's language (it is never
+        # refused on a guess); only a trusted detection of another language is refused.
+        want = (self.taxonomy.language or "en").split("-")[0].lower()
+        lang = language_of(cleaned, taxonomy=want)
+        if lang.source == "detected" and lang.language != want:
+            return cleaned, (
+                f"text looks like language '{lang.language}' (confidence "
+                f"{lang.confidence:.2f}) but the taxonomy is in '{want}'; import the ESCO "
+                "bundle for that language"
+            )
         return cleaned, None
 
     # Core scoring ---------------------------------------------------------------
@@ -316,6 +341,7 @@ class SkillMapper:
         q_tfidf = self._tfidf_units(flat)
         buf = idx.tfidf_buffer()
         logits = np.empty((len(texts), n), dtype=np.float32)
+        clause_best: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * len(texts)
         for group in _unit_blocks(unit_rows, _UNIT_BLOCK):
             # (units, N) view matrices for one block of queries at a time: long documents
             # carry up to MAX_UNITS_PER_QUERY units each, and 256 of them at once would
@@ -335,34 +361,40 @@ class SkillMapper:
                 local = {u: j for j, u in enumerate(dict.fromkeys(unit_rows[q]))}
                 tfv = idx.tfidf_best(q_tfidf, list(local), short, buf)
                 f = np.zeros((len(short), len(FEATURES)), dtype=np.float32)
+                sem_p, desc_p = sem[np.ix_(parts, short)], desc[np.ix_(parts, short)]
+                tf_p = tfv[[local[u] for u in (unit_rows[q][1:] or unit_rows[q][:1])]]
                 f[:, _F["sem_whole"]] = sem[whole, short]
-                f[:, _F["sem_part"]] = sem[np.ix_(parts, short)].max(axis=0)
+                f[:, _F["sem_part"]] = sem_p.max(axis=0)
                 f[:, _F["desc_whole"]] = desc[whole, short]
-                f[:, _F["desc_part"]] = desc[np.ix_(parts, short)].max(axis=0)
+                f[:, _F["desc_part"]] = desc_p.max(axis=0)
                 f[:, _F["tfidf_whole"]] = tfv[0]
-                f[:, _F["tfidf_part"]] = tfv[
-                    [local[u] for u in (unit_rows[q][1:] or unit_rows[q][:1])]
-                ].max(axis=0)
-                if lexical[q]:
-                    f[np.isin(short, list(lexical[q])), _F["lexical"]] = 1.0
+                f[:, _F["tfidf_part"]] = tf_p.max(axis=0)
+                _lexical_flags(f, short, lexical[q])
                 f[:, _F["prior"]] = idx.prior[short]
+                clause_best[q] = _best_of_parts(self.fusion, sem_p, desc_p, tf_p, short)
                 row = stage1 - 100.0  # outside the shortlist: below it, in cheap-view order
                 row[short] = self.fusion.logit(f)
                 logits[q] = row
         empty = np.zeros((len(texts), 0, len(FEATURES)), dtype=np.float32)
-        return _Scored(logits, empty, units, unit_rows, emb, lexical)
+        return _Scored(logits, empty, units, unit_rows, emb, lexical, clause_best)
 
     def _tfidf_units(self, strings: list[str]) -> Any:
         from sklearn.preprocessing import normalize
 
         return normalize(self.index.tfidf.transform(strings).astype(np.float32)).tocsr()
 
-    def _score_exact(self, texts: Sequence[str], lang: str) -> _Scored:
+    def _score_exact(
+        self, texts: Sequence[str], lang: str, part_views: list[np.ndarray] | None = None
+    ) -> _Scored:
+        """Every view for every skill; ``part_views``, when given, receives per query the
+        (parts, N, 3) semantic / description / TF-IDF scores of its parts."""
         units, flat, unit_rows, emb = self._prepare(texts, lang)
         sem, desc, tfv = self._unit_view_scores(emb, flat)
         n = self.index.size
+        every = np.arange(n)
         feats = np.zeros((len(texts), n, len(FEATURES)), dtype=np.float32)
-        lexical: list[dict[int, str]] = []
+        lexical: list[dict[int, LexicalHit]] = []
+        clause_best: list[np.ndarray] = []
         for q, rows in enumerate(unit_rows):
             whole, parts = rows[0], rows[1:] or rows[:1]
             feats[q, :, _F["sem_whole"]] = sem[whole]
@@ -373,11 +405,15 @@ class SkillMapper:
             feats[q, :, _F["tfidf_part"]] = tfv[parts].max(axis=0)
             lex = self.index.lexical_matches(texts[q])
             lexical.append(lex)
-            if lex:
-                feats[q, list(lex), _F["lexical"]] = 1.0
+            _lexical_flags(feats[q], every, lex)
+            clause_best.append(
+                _best_of_parts(self.fusion, sem[parts], desc[parts], tfv[parts], every)
+            )
+            if part_views is not None:
+                part_views.append(np.stack([sem[parts], desc[parts], tfv[parts]], axis=-1))
         feats[:, :, _F["prior"]] = self.index.prior[None, :]
         logits = self.fusion.logit(feats)
-        return _Scored(logits, feats, units, unit_rows, emb, lexical)
+        return _Scored(logits, feats, units, unit_rows, emb, lexical, clause_best)
 
     def score_matrix(
         self, texts: Sequence[str], lang: str | None = None, exact: bool = False
@@ -387,14 +423,26 @@ class SkillMapper:
         out = np.zeros((len(texts), self.index.size), dtype=np.float32)
         step = 32 if exact else _QUERY_BATCH  # exact keeps (batch, N, F) features in memory
         for start in range(0, len(texts), step):
-            chunk = [clean_text(t) for t in texts[start : start + step]]
+            chunk = [clean_text(t, max_chars=MAX_TEXT_CHARS) for t in texts[start : start + step]]
             out[start : start + len(chunk)] = self._score(chunk, lang, exact).logits
         return out
 
     def features(self, texts: Sequence[str], lang: str | None = None) -> np.ndarray:
         """(len(texts), n_skills, len(FEATURES)) exact features: what fusion is fitted on."""
         lang = lang or self.taxonomy.language or "en"
-        return self._score([clean_text(t) for t in texts], lang, exact=True).feats
+        cleaned = [clean_text(t, max_chars=MAX_TEXT_CHARS) for t in texts]
+        return self._score(cleaned, lang, exact=True).feats
+
+    def features_with_parts(
+        self, texts: Sequence[str], lang: str | None = None
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """``features`` plus, per text, the (parts, n_skills, 3) semantic / description /
+        TF-IDF scores of its parts: what the extract rule (``Fusion.clause_best``) reads,
+        for fitting it under weights other than the mapper's own."""
+        lang = lang or self.taxonomy.language or "en"
+        views: list[np.ndarray] = []
+        feats = self._score_exact([clean_text(t) for t in texts], lang, views).feats
+        return feats, views
 
     # Explanation ---------------------------------------------------------------
     def _hit(self, sc: _Scored, q: int, skill: int, score: float) -> SkillHit:
@@ -407,7 +455,7 @@ class SkillMapper:
         lexical = sc.lexical[q].get(skill)
         if lexical is not None:
             method = "both" if sem_best >= 0.6 else "lexical"
-            evidence = lexical
+            evidence = lexical.label  # the label that occurs in the text, as ESCO writes it
         else:
             method = "semantic"
             evidence = idx.label_texts[lo + int(lab)]
@@ -448,9 +496,12 @@ class SkillMapper:
     def extract_sentences(
         self, sentences: list[str], threshold: float | None = None
     ) -> list[list[SkillHit]]:
-        """Thresholded skills per sentence (no segmentation, no boilerplate filter)."""
+        """Thresholded skills per sentence (no segmentation, no boilerplate filter): at most
+        ``max_per_sentence``, each at or above the threshold and, under ``clause_best``,
+        the best skill of one of the sentence's parts or named by a strong label."""
         thr = self.fusion.threshold if threshold is None else threshold
         cap = self.fusion.max_per_sentence
+        rule = self.fusion.clause_best
         lang = self.taxonomy.language or "en"
         out: list[list[SkillHit]] = [[] for _ in sentences]
         for start in range(0, len(sentences), _QUERY_BATCH):
@@ -460,6 +511,10 @@ class SkillMapper:
             for q in range(len(chunk)):
                 row = probs[q]
                 cand = np.flatnonzero(row >= thr)
+                if rule and len(cand):
+                    lex = sc.lexical[q]
+                    named = [k for k, h in lex.items() if h.strong]
+                    cand = cand[np.isin(cand, sc.clause_best[q]) | np.isin(cand, named)]
                 if len(cand) == 0:
                     continue
                 cand = cand[np.argsort(-row[cand], kind="stable")][:cap]

@@ -164,7 +164,7 @@ def map_occupations(
     import command) when the taxonomy has no occupations, e.g. the built-in default."""
     from skillgap.config import get_settings
     from skillgap.nlp.embed import encode, load_encoder, model_id, resolve_model_path
-    from skillgap.nlp.segment import clean_text
+    from skillgap.text import clean_text
 
     occ = taxonomy.require("occupations", "occupation mapping")
     if len(titles) != len(texts):

@@ -19,19 +19,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import ftfy
-import numpy as np
+from skillgap.text import clean_text
 
 # A unit longer than this many characters is cut into windows: the encoder truncates at
 # 256 word pieces anyway, and a 1 MB "sentence" must not stall the pipeline.
 MAX_SENTENCE_CHARS = 600
 MAX_TEXT_CHARS = 200_000
 
-_TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]{0,200}>")
-_BLOCK_TAGS = ("p", "div", "li", "br", "ul", "ol", "tr", "h1", "h2", "h3", "h4", "h5", "h6")
 _BULLET_RE = re.compile(r"^\s*(?:[•●▪◦‣∙·○■□➢➤►▶✓✔\-–—*+>]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
 _INLINE_BULLET_RE = re.compile(r"\s+[•●▪◦‣∙·■□➢➤►▶✓✔]\s+")
-_WS_RE = re.compile(r"[ \t\u00a0]+")
 # Clause boundaries inside a sentence: list punctuation and brackets. Conjunctions are not
 # split on because many ESCO labels contain them ("research and development").
 _CLAUSE_RE = re.compile(r"\s*(?:[;:,()\[\]•|]|\s-\s|\s–\s)\s*")
@@ -136,50 +132,58 @@ class Segment:
     boilerplate: bool
 
 
-def clean_text(text: Any) -> str:
-    """Repair mojibake, strip HTML to text with line breaks at block tags, tidy whitespace.
-
-    Accepts ``bytes`` too (decoded as UTF-8 with replacement, so invalid bytes cannot crash
-    a batch; ftfy then repairs what can be repaired).
-    """
-    if text is None:
-        return ""
-    if isinstance(text, bytes | bytearray):
-        text = bytes(text).decode("utf-8", errors="replace")
-    text = str(text)[:MAX_TEXT_CHARS]
-    if _TAG_RE.search(text):
-        text = _html_to_text(text)
-    text = ftfy.fix_text(text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufffd", " ")
-    lines = [_WS_RE.sub(" ", line).strip() for line in text.split("\n")]
-    return "\n".join(line for line in lines if line)
+# Abbreviations job ads use mid-sentence that spaCy's tokenizer exceptions for the
+# language do not already keep whole ("ca.", "z.B." and "o.a." are kept; "env.", "p. ex.",
+# "aprox." were sentence ends). Written for ads, not a complete list; English keeps
+# spaCy's own exceptions so English segmentation is unchanged.
+_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "nl": ("bijv.", "bv.", "incl.", "excl.", "evt.", "m.b.t.", "t.a.v.", "mbo.", "hbo.", "wo."),
+    "de": ("bzw.", "ggf.", "inkl.", "zzgl.", "evtl.", "usw.", "u.a.", "d.h.", "Std.", "Mo.", "Fr."),
+    "fr": ("env.", "p.", "ex.", "sup.", "cf.", "min.", "max.", "hebdo.", "H/F.", "h/f."),
+    "es": ("aprox.", "p.", "ej.", "Dña.", "Avda.", "Sr.", "Sra.", "máx.", "mín.", "incl."),
+    "it": ("ca.", "es.", "ecc.", "max.", "min.", "sig.", "dott.", "ing.", "p.es.", "rif."),
+}
+# Spanish opens questions and exclamations with "¿" / "¡"; the sentencizer leaves them at
+# the end of the sentence before.
+_OPENERS = "¿¡"
 
 
-def _html_to_text(html: str) -> str:
-    from selectolax.lexbor import LexborHTMLParser
-
-    tree = LexborHTMLParser(html)
-    for bad in tree.css("script, style, noscript"):
-        bad.decompose()
-    for tag in _BLOCK_TAGS:
-        for node in tree.css(tag):
-            node.insert_before("\n")
-            node.insert_after("\n")
-    root = tree.body or tree.root
-    return root.text(separator=" ") if root is not None else ""
-
-
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=16)
 def _sentencizer(lang: str) -> Any:
     import spacy
+    from spacy.symbols import ORTH
 
     try:
         nlp = spacy.blank(lang)
     except Exception:  # a language spaCy has no tokenizer for still gets split
         nlp = spacy.blank("xx")
+    if lang in _ABBREVIATIONS:
+        # A lone capital and a period is a licence category that ends a sentence in ads
+        # ("carné de conducir B.", "patente B.") far more often than an initial; the es
+        # and it tokenizers keep "B." whole, so the sentence ran on.
+        from spacy.util import compile_suffix_regex
+
+        tokenizer: Any = nlp.tokenizer
+        suffixes = [*(nlp.Defaults.suffixes or ()), r"(?<=^[A-ZÀ-Ý])\."]
+        tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+        for abbr in _ABBREVIATIONS[lang]:
+            for form in dict.fromkeys((abbr, abbr[:1].upper() + abbr[1:])):
+                tokenizer.add_special_case(form, [{ORTH: form}])
     nlp.add_pipe("sentencizer")
     nlp.max_length = MAX_TEXT_CHARS + 10
     return nlp
+
+
+def _move_openers(sents: list[str]) -> list[str]:
+    """ "... instalación. ¿" + "Tienes ...?" -> "... instalación." + "¿Tienes ...?"."""
+    out = list(sents)
+    for i in range(len(out) - 1):
+        head = out[i].rstrip()
+        stripped = head.rstrip(_OPENERS)
+        if stripped != head:
+            out[i] = stripped.rstrip()
+            out[i + 1] = head[len(stripped) :] + out[i + 1].lstrip()
+    return out
 
 
 def _windows(text: str, limit: int = MAX_SENTENCE_CHARS) -> list[str]:
@@ -258,6 +262,8 @@ def split_sentences(text: str, lang: str = "en") -> list[str]:
     out: list[str] = []
     for i, doc in enumerate(_docs(nlp, lines, punct)):
         sents = [lines[i]] if doc is None else [sent.text for sent in doc.sents]
+        if len(sents) > 1 and any(ch in lines[i] for ch in _OPENERS):
+            sents = _move_openers(sents)
         for sent_text in sents:
             s = sent_text.strip()
             if len(s) >= 2:
@@ -282,44 +288,6 @@ def _punct_chars(lang: str) -> frozenset[str]:
 def segment(text: Any, lang: str = "en") -> list[Segment]:
     """Clean, split and flag a document: the one entry point the mapper uses."""
     out = []
-    for s in split_sentences(clean_text(text), lang):
+    for s in split_sentences(clean_text(text, max_chars=MAX_TEXT_CHARS), lang):
         out.append(Segment(text=s, clauses=clauses(s), boilerplate=is_boilerplate(s)))
     return out
-
-
-def detect_language(text: str) -> tuple[str, float]:
-    """(ISO 639-1 code, confidence 0..1) by langid, on the first 2,000 characters."""
-    import langid
-
-    # De-duplicate sentences first: a text repeating one sentence thousands of times
-    # (seen in scraped ads) makes langid confidently wrong ("af" for English).
-    parts = dict.fromkeys(p.strip() for p in re.split(r"[.!?\n]+", text[:20000]))
-    from_text = ". ".join(p for p in parts if p)[:2000]
-    if len(from_text.strip()) < 3:
-        return "", 0.0
-    del langid
-    return _classify(_langid_identifier(), from_text)
-
-
-def _classify(ident: Any, text: str) -> tuple[str, float]:
-    """langid's naive-Bayes classify with a sparse dot product.
-
-    ``LanguageIdentifier.classify`` multiplies the dense 7,480-feature vector with the
-    7,480 x 97 class matrix (0.8 ms per text); a sentence has ~30 non-zero features, so
-    taking only those rows gives the same probabilities ~100x faster - it matters
-    because every text the mapper sees is language-checked.
-    """
-    fv = ident.instance2fv(text)
-    nz = np.flatnonzero(fv)
-    scores = fv[nz] @ ident.nb_ptc[nz] + ident.nb_pc
-    best = int(np.argmax(scores))
-    with np.errstate(over="ignore"):
-        prob = 1.0 / float(np.exp(scores - scores[best]).sum())
-    return str(ident.nb_classes[best]), prob
-
-
-@lru_cache(maxsize=1)
-def _langid_identifier() -> Any:
-    from langid.langid import LanguageIdentifier, model
-
-    return LanguageIdentifier.from_modelstring(model, norm_probs=True)

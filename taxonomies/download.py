@@ -114,8 +114,8 @@ def download_bundle(
             raise MissingDataError(
                 f"cannot download {url} ({type(exc).__name__}: {exc}); are you offline? "
                 "Without network, import a copy of the official zips with "
-                "`skillgap taxonomy import PATH`, or use the built-in default "
-                "(`skillgap taxonomy build-default`)"
+                "`skillgap taxonomy import PATH`; the embedded default (ESCO v1.1.1, "
+                "English) needs no download"
             ) from None
         finally:
             tmp.unlink(missing_ok=True)

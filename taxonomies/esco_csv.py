@@ -32,7 +32,7 @@ from typing import Any
 import pandas as pd
 
 from skillgap.errors import InputError
-from skillgap.taxonomies.model import TABLE_COLUMNS, Taxonomy
+from skillgap.taxonomies.model import ESCO_ATTRIBUTION, TABLE_COLUMNS, Taxonomy
 
 # Canonical file stems (case-insensitive on input) -> whether the file carries a language
 # suffix in every ESCO version. Relation files gained a suffix only in v1.2.
@@ -731,6 +731,6 @@ def read_bundle(bundle: Bundle, *, progress: Progress | None = None) -> Taxonomy
         "missing_files": missing_files,
         "ignored_files": bundle.ignored,
         "dangling": dangling,
-        "attribution": "This service uses the ESCO classification of the European Commission.",
+        "attribution": ESCO_ATTRIBUTION,
     }
     return tax

@@ -1,9 +1,10 @@
 """The one normalised ESCO model every other layer reads.
 
 A ``Taxonomy`` is a bundle of pandas tables (the same tables a snapshot stores as
-Parquet) plus its manifest. Importers (official CSV bundle, built-in default) build it;
-the snapshot store saves and loads it; ``nlp``, ``gaps`` and ``reports`` only read it
-through the accessors below so that the table layout can evolve in one place.
+Parquet) plus its manifest. The importer of the official CSV bundle builds it (the
+embedded default is one such import, converted once); the snapshot store saves and loads
+it; ``nlp``, ``gaps`` and ``reports`` only read it through the accessors below so that
+the table layout can evolve in one place.
 
 Tables and columns (list columns hold Python lists of str):
 
@@ -74,6 +75,10 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "occupation_skills": ("occupation_uri", "skill_uri", "relation_type", "skill_type"),
     "skill_relations": ("skill_uri", "related_skill_uri", "relation_type"),
 }
+
+# The attribution ESCO's reuse terms ask for (Commission Decision 2011/833/EU): shown by
+# `skillgap taxonomy info`, stored in every snapshot manifest and printed in the report.
+ESCO_ATTRIBUTION = "This service uses the ESCO classification of the European Commission."
 
 # What to run to obtain a part the active taxonomy lacks.
 FULL_IMPORT_HINT = (

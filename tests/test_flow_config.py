@@ -93,3 +93,15 @@ def test_cli_reports_a_bad_config_in_one_line(
     assert exc.value.code == EXIT_DATA  # bad configuration (2 is a usage error)
     err = capsys.readouterr().err
     assert "nope.csv" in err and "Traceback" not in err
+
+
+def test_prefect_home_is_created_on_a_fresh_data_dir(tmp_path: Path, monkeypatch) -> None:
+    """A fresh install writes nothing before the first run, so the flow's set-up must
+    create Prefect's home itself (its temporary server cannot open a database otherwise)."""
+    from skillgap.config import Settings
+    from skillgap.flows.prefect_env import configure_prefect
+
+    fresh = tmp_path / "fresh-data"
+    monkeypatch.setenv("PREFECT_HOME", str(fresh / "prefect"))  # restored after the test
+    configure_prefect(Settings(data_dir=fresh))
+    assert (fresh / "prefect").is_dir()

@@ -1,8 +1,8 @@
 """The whole flow (real Prefect, real DuckDB, real model) on the embedded demo data.
 
 The default run uses the demo's ESCO subset as the active taxonomy so that the skill
-index builds in seconds; the slow-marked twin runs on the full built-in taxonomy, which is
-what `skillgap demo` uses.
+index builds in seconds; the slow-marked twin runs on a fresh data dir, so on the embedded
+default (the full official ESCO v1.1.1), which is what `skillgap demo` uses.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from skillgap import demo
 from skillgap.config import Settings, get_settings
@@ -90,17 +91,20 @@ def _inputs(result: dict) -> list[dict]:
 
 
 @pytest.mark.slow
-def test_demo_flow_on_the_builtin_taxonomy(
-    esco_builtin_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """What `skillgap demo` does on a fresh machine: the full built-in taxonomy."""
-    data = tmp_path / "data"
-    shutil.copytree(esco_builtin_data_dir, data)
-    monkeypatch.setenv("SKILLGAP_DATA_DIR", str(data))
-    get_settings.cache_clear()
+def test_demo_flow_on_the_embedded_taxonomy(data_dir: Path, tmp_path: Path) -> None:
+    """What `skillgap demo` does on a fresh machine: the full embedded ESCO, with flags."""
     result = _run_flow(_demo_config(tmp_path), tmp_path / "outputs")
     analysis = result["analysis"]
     planted = demo.load_planted()
     assert planted_problems(analysis, planted, strict=False) == []
     assert absurdities(analysis, planted, strict=False) == []
-    get_settings.cache_clear()
+    assert "flags_missing" not in analysis.meta
+    gaps = analysis.gaps
+    assert gaps["green"].any() and gaps["digital"].any() and gaps["transversal"].any()
+    html = Path(result["paths"]["html"]).read_text(encoding="utf-8")
+    assert 'class="badge green"' in html and 'class="badge digital"' in html
+    # Proposals target ESCO occupations found through the occupation-skill relations, by label.
+    targets = [o for occs in analysis.proposals["target_occupations"] for o in occs]
+    assert targets and not [o for o in targets if o.startswith("http")]
+    assert "ESCO occupation-skill relations" in html
+    assert str(escape(targets[0])) in html

@@ -1,4 +1,7 @@
-"""Value-level normalisation: text cleaning, dates, durations, lists, outcome splitting."""
+"""Value-level normalisation: dates, durations, lists, outcome splitting, near-duplicates.
+
+Text cleaning and content hashes are tested in test_text.py, languages in test_language.py.
+"""
 
 from __future__ import annotations
 
@@ -7,31 +10,7 @@ import datetime as dt
 import pytest
 
 from skillgap.ingest.dedup import NearDuplicateIndex, from_bytes, signature, to_bytes
-from skillgap.ingest.text import clean_text, content_hash, detect_language
 from skillgap.ingest.values import parse_date, parse_hours, parse_list, split_outcomes
-
-
-def test_clean_text_strips_html_entities_and_whitespace() -> None:
-    raw = "<p>Nurse&nbsp;wanted</p><ul><li>nights</li><li>days</li></ul>  <script>x()</script>"
-    assert clean_text(raw) == "Nurse wanted\n\n- nights\n\n- days"
-
-
-def test_clean_text_repairs_mojibake_but_keeps_good_accents() -> None:
-    assert clean_text("Caf\u00c3\u00a9 manager \u00e2\u20ac\u201c Lyon") == "Café manager – Lyon"
-    assert clean_text("Crème brûlée ¿Cómo?") == "Crème brûlée ¿Cómo?"
-
-
-def test_content_hash_ignores_case_spacing_and_punctuation() -> None:
-    assert content_hash("Nurse", "Night  shift, Leeds.") == content_hash(
-        "nurse", "night shift leeds"
-    )
-    assert content_hash("Nurse", "Night shift") != content_hash("Nurse", "Day shift")
-
-
-def test_detect_language(data_dir) -> None:
-    assert detect_language("We are looking for an experienced nurse to join our team") == "en"
-    assert detect_language("Wir suchen eine erfahrene Pflegekraft für unser Team in Berlin") == "de"
-    assert detect_language("ok") is None
 
 
 def test_parse_date_iso_and_profile_formats() -> None:

@@ -61,10 +61,10 @@ def test_requirement_sentences_give_skills_and_boilerplate_does_not(small_mapper
 
 def test_credential_text_maps_every_sentence(small_mapper) -> None:
     """Learning outcomes state what is taught: no requirement gate, no keyword filter."""
-    outcomes = "Negotiate salaries with new staff.\nBuild spreadsheets to track a budget."
+    outcomes = "Provide first aid to injured visitors.\nBuild spreadsheets to track a budget."
     (vac,) = small_mapper.extract([outcomes])
     (cred,) = small_mapper.extract([outcomes], requirements=False)
-    assert "negotiate salaries" in {h.label for h in cred}
+    assert {"provide first aid", "use spreadsheets software"} <= {h.label for h in cred}
     assert all(h.validity == 1.0 and h.requirement == 1.0 for h in cred)
     assert len(cred) >= len(vac)
 

@@ -60,8 +60,12 @@ def test_clause_level_candidates_help_lists(small_mapper) -> None:
 
 
 def test_extract_is_thresholded_and_skips_boilerplate(small_mapper) -> None:
+    # A posting as ads come (title, duties, benefits): the requirement detector reads a
+    # sentence with its neighbours, so a two-line fragment is not what it is calibrated on.
     docs = [
-        "You will provide first aid to injured visitors.\n"
+        "Lifeguard\n"
+        "You will provide first aid to injured visitors and keep the pool safe.\n"
+        "You will work with the duty manager.\n"
         "We offer a competitive salary and pension.",
         "We are an equal opportunities employer. Apply now!",
     ]
@@ -174,6 +178,46 @@ def test_tfidf_best_matches_a_plain_scipy_product(small_mapper) -> None:
     assert not buf.any()  # the shared buffer is left clean
 
 
+def test_tfidf_best_public_fallback_gives_the_same_scores(small_mapper, monkeypatch) -> None:
+    """Without scipy's private kernel (absent or changed) the public product is used."""
+    from skillgap.nlp import index as index_mod
+
+    idx = small_mapper.index
+    assert index_mod._private_csr_matvec() is not None  # this scipy: the fast path
+    q = small_mapper._tfidf_units(["Experience with Python and SQL databases", "teamwork", "."])
+    skills = np.random.default_rng(3).permutation(idx.size)[: max(2, idx.size // 2)]
+    fast = idx.tfidf_best(q, [0, 1, 2], skills)
+    monkeypatch.setattr(index_mod, "_KERNEL", [None])
+    public = idx.tfidf_best(q, [0, 1, 2], skills)
+    np.testing.assert_allclose(public, fast, atol=1e-6)
+    assert public.dtype == np.float32 and public[0].max() > 0.3
+
+
+def test_index_cache_refuses_altered_or_foreign_pickles(small_mapper, small_taxonomy, nlp_data_dir):
+    import json
+    import shutil
+
+    from skillgap.config import Settings
+    from skillgap.nlp.index import cache_path, load_index, taxonomy_key
+
+    path = cache_path(
+        Settings(data_dir=nlp_data_dir).cache_dir,
+        taxonomy_key(small_taxonomy),
+        small_mapper.model_id,
+    )
+    assert load_index(path) is not None
+    other = path.parent / "foreign"
+    shutil.copytree(path, other, dirs_exist_ok=True)
+    meta = json.loads((other / "meta.json").read_text())
+    meta["pickled_with"]["scikit-learn"] = "0.0.1"  # written under another sklearn
+    (other / "meta.json").write_text(json.dumps(meta))
+    assert load_index(other) is None
+    shutil.copytree(path, other, dirs_exist_ok=True)
+    with open(other / "objects.pkl", "ab") as fh:  # altered after it was written
+        fh.write(b"x")
+    assert load_index(other) is None
+
+
 def test_semantic_rows_are_preferred_labels_and_tfidf_rows_all_labels(small_mapper) -> None:
     idx = small_mapper.index
     assert len(idx.label_offsets) == len(idx.tfidf_offsets) == idx.size + 1
@@ -250,9 +294,9 @@ def test_alt_label_colliding_with_a_preferred_label_loses_the_lexical_match() ->
     prefs = ["work in teams", "work in textile manufacturing teams", "use spreadsheets", "x"]
     alts = [[], ["work in team"], ["spreadsheet software"], ["spreadsheet software"]]
     lex, _ = _build_lexicon(prefs, alts, [[] for _ in prefs])
-    assert lex[("work", "in", "team")] == [(0, "work in teams")]
+    assert lex[("work", "in", "team")] == [(0, "work in teams", True)]
     # an alternative label that is no skill's preferred label stays shared
-    assert {i for i, _ in lex[("spreadsheet", "software")]} == {2, 3}
+    assert {i for i, _, _ in lex[("spreadsheet", "software")]} == {2, 3}
 
 
 def test_unit_blocks_bound_the_view_matrices() -> None:
@@ -262,3 +306,103 @@ def test_unit_blocks_bound_the_view_matrices() -> None:
     assert _unit_blocks([], 3) == []
     blocks = _unit_blocks([[i] for i in range(10)], 4)
     assert [q for b in blocks for q in b] == list(range(10)) and max(map(len, blocks)) == 4
+
+
+def test_lexicon_keeps_the_matched_label_and_its_strength() -> None:
+    from skillgap.nlp.index import _build_lexicon
+
+    prefs = ["Python (computer programming)", "provide first aid", "statistics", "R", "x y"]
+    alts = [["Python3"], ["give first aid"], ["data"], [], ["HR"]]
+    hidden = [[], [], [], [], ["people management"]]
+    lex, lex_cs = _build_lexicon(prefs, alts, hidden)
+    # the preferred label and its qualifier-stripped form: strong, evidence = preferred
+    assert lex[("python",)] == [(0, "Python (computer programming)", True)]
+    assert lex[("python3",)] == [(0, "Python3", False)]  # one-word alternative: weak
+    assert lex[("give", "first", "aid")] == [(1, "give first aid", True)]  # multi-word alt
+    assert lex[("data",)] == [(2, "data", False)]
+    assert lex[("people", "management")] == [(4, "people management", False)]  # hidden
+    # case-sensitive short labels are strong whatever their kind, and keep their own text
+    assert lex_cs["R"] == [(3, "R", True)] and lex_cs["HR"] == [(4, "HR", True)]
+
+
+def test_lexical_match_prefers_a_strong_label_and_reports_it(small_mapper) -> None:
+    from skillgap.nlp.index import LexicalHit
+
+    idx = small_mapper.index
+    aid = idx.labels.index("provide first aid")
+    py = idx.labels.index("Python (computer programming)")
+    lex = idx.lexical_matches("You give first aid and script in Python3")
+    assert lex[aid] == LexicalHit("give first aid", True)
+    assert lex[py] == LexicalHit("Python3", False)
+    # a weak and a strong label of one skill in one text: the strong one is kept
+    assert idx.lexical_matches("Python3 and Python")[py] == LexicalHit(
+        "Python (computer programming)", True
+    )
+
+
+def test_hit_evidence_is_the_alternative_label_that_occurs(small_mapper) -> None:
+    (hits,) = small_mapper.rank(["Able to give first aid to injured visitors"], top_k=3)
+    aid = next(h for h in hits if h.label == "provide first aid")
+    assert aid.method in ("lexical", "both")
+    assert aid.evidence == "give first aid"
+
+
+def test_weak_labels_have_their_own_feature(small_mapper) -> None:
+    from skillgap.nlp.fusion import FEATURES
+
+    idx = small_mapper.index
+    py = idx.labels.index("Python (computer programming)")
+    lex_col, weak_col = FEATURES.index("lexical"), FEATURES.index("lexical_weak")
+    strong, weak = small_mapper.features(["Python scripting", "Python3 scripting"])[:, py]
+    assert (strong[lex_col], strong[weak_col]) == (1.0, 0.0)
+    assert (weak[lex_col], weak[weak_col]) == (0.0, 1.0)
+
+
+def test_clause_rule_keeps_the_best_skill_of_each_part(small_mapper) -> None:
+    """With the threshold at 0 and room for four skills, the rule alone decides: one skill
+    per clause (or named by a strong label), not the ESCO neighbours of the best one."""
+    from dataclasses import replace
+
+    text = "Budget management, first aid for injured visitors"
+    saved = small_mapper.fusion
+    try:
+        small_mapper.fusion = replace(saved, threshold=0.0, max_per_sentence=4, clause_best=False)
+        (plain,) = small_mapper.extract_sentences([text])
+        small_mapper.fusion = replace(small_mapper.fusion, clause_best=True)
+        (ruled,) = small_mapper.extract_sentences([text])
+        sc = small_mapper._score([text], "en")
+    finally:
+        small_mapper.fusion = saved
+    assert len(plain) == 4
+    assert {"manage budgets", "provide first aid"} <= set(_labels(ruled))
+    assert len(ruled) < len(plain)
+    best = {small_mapper.index.uris[k] for k in sc.clause_best[0]}
+    named = {small_mapper.index.uris[k] for k, h in sc.lexical[0].items() if h.strong}
+    assert {h.uri for h in ruled} <= best | named
+
+
+def test_clause_best_is_the_argmax_of_each_part() -> None:
+    from skillgap.nlp.fusion import Fusion
+    from skillgap.nlp.mapper import _best_of_parts
+
+    fusion = Fusion(weights={"sem_whole": 1.0, "sem_part": 1.0, "tfidf_part": 2.0})
+    np.testing.assert_array_equal(fusion.unit_weights(), [2.0, 0.0, 2.0])
+    sem = np.array([[0.9, 0.1, 0.0], [0.1, 0.2, 0.3]], dtype=np.float32)
+    tfidf = np.array([[0.0, 0.0, 0.0], [0.0, 0.5, 0.0]], dtype=np.float32)
+    skills = np.array([10, 20, 30])
+    got = _best_of_parts(fusion, sem, np.zeros_like(sem), tfidf, skills)
+    np.testing.assert_array_equal(got, [10, 20])  # part 2: 0.2*2 + 0.5*2 beats 0.3*2
+
+
+def test_fusion_entry_reads_the_rule_and_defaults_missing_weights(tmp_path: Path) -> None:
+    import json
+
+    from skillgap.nlp.fusion import FEATURES, load_fusion
+
+    entry = {"weights": {"sem_whole": 2.0}, "bias": -3.0, "clause_best": True}
+    path = tmp_path / "fusion.json"
+    path.write_text(json.dumps({"models": {"m": entry}}))
+    fusion = load_fusion("m@1", path)
+    assert fusion.clause_best and fusion.max_per_sentence == 4
+    assert fusion.vector()[FEATURES.index("lexical_weak")] == 0.0
+    assert not load_fusion("other@1", tmp_path / "absent.json").clause_best

@@ -1,16 +1,15 @@
-"""Segmentation, cleaning, boilerplate and language checks: fast, no model needed."""
+"""Segmentation, clauses, boilerplate and framing: fast, no model needed."""
 
 from __future__ import annotations
 
 from skillgap.nlp.segment import (
     MAX_SENTENCE_CHARS,
     clauses,
-    clean_text,
-    detect_language,
     is_boilerplate,
     segment,
     split_sentences,
 )
+from skillgap.text import clean_text
 
 
 def test_bullets_and_lines_become_sentences() -> None:
@@ -68,14 +67,6 @@ def test_empty_and_whitespace() -> None:
     assert segment("") == [] and segment("   \n\t ") == [] and segment(None) == []
 
 
-def test_language_detection() -> None:
-    lang, prob = detect_language(
-        "Wir suchen einen erfahrenen Softwareentwickler mit sehr guten Deutschkenntnissen."
-    )
-    assert lang == "de" and prob > 0.9
-    assert detect_language("We are looking for an experienced software developer.")[0] == "en"
-
-
 def test_strip_frame_keeps_the_skill_phrase() -> None:
     from skillgap.nlp.segment import strip_frame
 
@@ -99,18 +90,3 @@ def test_fusion_file_falls_back_to_defaults(tmp_path) -> None:
     fitted = load_fusion("enc@abc", f)
     assert fitted.weights == {"sem_whole": 2.0} and fitted.threshold == 0.3
     assert load_fusion("other@abc", f).weights == DEFAULT_WEIGHTS
-
-
-def test_sparse_language_classifier_equals_langid() -> None:
-    from skillgap.nlp.segment import _classify, _langid_identifier
-
-    ident = _langid_identifier()
-    for text in (
-        "Experience with Python, SQL and cloud platforms such as AWS is required.",
-        "Sie arbeiten in einem Team und haben Erfahrung mit Java und Datenbanken.",
-        "Vous avez une expérience en gestion de projet et en comptabilité.",
-        "ok",
-    ):
-        lang, prob = ident.classify(text)
-        got = _classify(ident, text)
-        assert got[0] == lang and abs(got[1] - prob) < 1e-6

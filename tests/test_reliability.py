@@ -628,6 +628,9 @@ def test_no_caption_without_its_figure_and_figures_numbered_in_order(tmp_path: P
 def test_interrupted_ingest_exits_130_and_leaves_nothing(tmp_path: Path) -> None:
     script = (
         "import functools, os, signal, sys\n"
+        # A shell starts background jobs with SIGINT ignored and Python keeps that, so a
+        # suite run with `make test &` would never see the Ctrl-C; restore the terminal's.
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "import skillgap.ingest.api as api\n"
         "def hook(n):\n"
         "    if n == 1:\n"

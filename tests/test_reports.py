@@ -93,6 +93,7 @@ def test_html_content_says_what_the_analysis_found(full_run: dict[str, Path]) ->
     assert "missing posted_date" in html
     assert "Sector J, region ES51: too little data" in html
     assert "J × ES51" in html  # the heatmap note names the n/a cell
+    assert "This service uses the ESCO classification of the European Commission." in html
 
 
 def test_snippets_are_escaped_and_the_match_is_marked(full_run: dict[str, Path]) -> None:

