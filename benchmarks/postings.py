@@ -2,6 +2,7 @@
 
     python -m benchmarks.postings                    # dev postings, default threshold
     python -m benchmarks.postings --thresholds 0.1 0.2 0.3 0.4
+    python -m benchmarks.postings --validity 0.3 0.36 0.4 0.5   # sweep the validity cut-off
 
 The protocol is the one of ``../shared/eval/skillmap-dev/README.md`` ("Whole postings"):
 run the product's extract path (``SkillMapper.extract``: segmentation, requirement
@@ -103,7 +104,7 @@ def format_measures(rows: dict[str, dict[str, float]], label: str) -> str:
         if source in rows:
             r = rows[source]
             lines.append(
-                f"{label:<22} {source:<6} no-span {r['no_span_share']:6.1%}  coverage "
+                f"{label:<34} {source:<6} no-span {r['no_span_share']:6.1%}  coverage "
                 f"{r['coverage']:6.1%}  mentions/posting {r['mentions_per_posting']:5.1f}"
             )
     return "\n".join(lines)
@@ -114,6 +115,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--split", choices=["train", "dev"], default="dev")
     ap.add_argument("--thresholds", type=float, nargs="*", default=None)
     ap.add_argument("--model-path", type=Path, default=None)
+    ap.add_argument(
+        "--validity",
+        type=float,
+        nargs="*",
+        default=None,
+        help="validity cut-offs to compare (default: the fitted one only)",
+    )
     args = ap.parse_args(argv)
     repo = Path(__file__).resolve().parent.parent
     os.environ.setdefault("SKILLGAP_DATA_DIR", str(repo / ".skillgap-data"))
@@ -125,13 +133,34 @@ def main(argv: list[str] | None = None) -> None:
 
     mapper = SkillMapper.load(load_official_taxonomy(), get_settings(), model_path=args.model_path)
     postings = load_postings(args.split)
-    docs = extract_documents(mapper, [p.text for p in postings])
+    texts = [p.text for p in postings]
     notes = mapper.method_notes()
     print(f"{len(postings)} {args.split} postings; {json.dumps(notes)}")
-    for thr in args.thresholds or [AnalysisParams().min_mention_score]:
-        print(format_measures(posting_measures(postings, docs, thr), f"threshold {thr:.2f}"))
-        per_skill = posting_measures(postings, docs, thr, per_skill=True)
-        print(format_measures(per_skill, "  best sentence/skill"))
+    if args.validity:
+        # one extraction with the validity gate open, then each cut-off applied to it
+        base = extract_documents(mapper, texts, validity_threshold=0.0)
+        runs = [(v, [_with_validity(d, v) for d in base]) for v in args.validity]
+    else:
+        runs = [(notes.get("validity_threshold"), extract_documents(mapper, texts))]
+    for cut, docs in runs:
+        head = f"validity >= {cut:.2f}: " if cut is not None else ""
+        for thr in args.thresholds or [AnalysisParams().min_mention_score]:
+            label = f"{head}score >= {thr:.2f}"
+            print(format_measures(posting_measures(postings, docs, thr), label))
+            per_skill = posting_measures(postings, docs, thr, per_skill=True)
+            print(format_measures(per_skill, "  best sentence/skill"))
+
+
+def _with_validity(doc: Any, cut: float) -> Any:
+    """``doc`` as extraction at validity cut-off ``cut`` would have returned it."""
+    from dataclasses import replace
+
+    mentions = [(i, h) for i, h in doc.mentions if h.validity >= cut]
+    best: dict[str, Any] = {}
+    for _, h in mentions:
+        if h.uri not in best or h.score > best[h.uri].score:
+            best[h.uri] = h
+    return replace(doc, mentions=mentions, hits=sorted(best.values(), key=lambda h: -h.score))
 
 
 if __name__ == "__main__":

@@ -134,6 +134,8 @@ def method_notes(encoder_id: str, corrections: Corrections | None = None) -> dic
             float(req.meta.get("validity_threshold", 0.0)) if req is not None else None
         ),
         "requirement_warning": warning,
+        # the judged precision the default demand threshold stands on (scripts/ audit)
+        "audit": dict(req.meta.get("audit") or {}) if req is not None else {},
         "keyword_filter": req is None,
         "corrections": corrections.describe() if corrections else [],
         "corrections_file": str(corrections.path) if corrections else None,

@@ -384,6 +384,9 @@ def _extraction(run_meta: Mapping[str, Any], meta: Mapping[str, Any]) -> dict[st
             "score is that probability times the probability that it is a requirement of the "
             "ad."
         )
+    demand = _demand_paragraph(method, meta)
+    if demand:
+        paragraphs.append(demand)
     if meta.get("kind_rule"):
         paragraphs.append(f"Credential-worthiness: {meta['kind_rule']}")
     return {
@@ -394,6 +397,32 @@ def _extraction(run_meta: Mapping[str, Any], meta: Mapping[str, Any]) -> dict[st
         "credentials_silent_examples": list(meta.get("credentials_without_skills_examples") or []),
         "vacancies_silent": meta.get("vacancies_without_skills"),
     }
+
+
+def _demand_paragraph(method: Mapping[str, Any], meta: Mapping[str, Any]) -> str | None:
+    """Which mentions count as demand, and the judged precision that threshold stands on
+    (``audit`` of the requirement model's entry: a person read a seeded sample)."""
+    params = meta.get("params") if isinstance(meta.get("params"), Mapping) else {}
+    threshold = params.get("min_mention_score")
+    if threshold is None:
+        return None
+    text = f"Demand: a vacancy mention counts as demand when its score is at least {threshold}."
+    audit = method.get("audit") if isinstance(method.get("audit"), Mapping) else {}
+    if not audit or audit.get("threshold") is None:
+        return text + " No judged audit is recorded for this encoder."
+    judged = audit.get("judged_at_threshold")
+    measured = (
+        f"Of {judged} mentions at or above {audit['threshold']} drawn at random from "
+        f"{audit.get('sample', 'real job ads')} and judged by reading them, "
+        f"{audit.get('strict_precision', 0):.0%} named a skill the ad really asks for and "
+        f"{audit.get('lenient_precision', 0):.0%} were right or partly right."
+    )
+    if abs(float(threshold) - float(audit["threshold"])) > 1e-9:
+        return (
+            f"{text} That is not the audited threshold ({audit['threshold']}), so the "
+            f"precision below does not describe this run. {measured}"
+        )
+    return f"{text} {measured}"
 
 
 def _methods(prepared: Prepared, run_meta: Mapping[str, Any]) -> dict[str, Any]:

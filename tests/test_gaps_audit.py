@@ -74,3 +74,24 @@ def test_score_refuses_unknown_judgements() -> None:
     sheet = pd.DataFrame({"n": [1, 2], "score": [0.5, 0.5], "judgement": ["correct", "maybe"]})
     with pytest.raises(InputError, match="row 2: judgement 'maybe'"):
         score_sheet(sheet, "sheet.csv")
+
+
+def test_report_states_the_precision_the_demand_threshold_stands_on() -> None:
+    from skillgap.reports.context import _demand_paragraph
+
+    audit = {
+        "threshold": 0.3,
+        "judged_at_threshold": 104,
+        "strict_precision": 0.72,
+        "lenient_precision": 0.88,
+        "sample": "UK job ads",
+    }
+    method = {"audit": audit}
+    same = _demand_paragraph(method, {"params": {"min_mention_score": 0.3}})
+    assert same is not None and "at least 0.3" in same and "104 mentions" in same
+    assert "72%" in same and "88%" in same and "not the audited" not in same
+    other = _demand_paragraph(method, {"params": {"min_mention_score": 0.1}})
+    assert other is not None and "not the audited threshold (0.3)" in other
+    bare = _demand_paragraph({}, {"params": {"min_mention_score": 0.3}})
+    assert bare is not None and "No judged audit" in bare
+    assert _demand_paragraph(method, {"params": {}}) is None
