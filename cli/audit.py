@@ -103,6 +103,13 @@ def sample_cmd(
 def score_cmd(
     sheet: Path = typer.Argument(..., help="A judged sheet written by `audit sample`."),
     json_out: Path | None = typer.Option(None, "--json", help="Also write the figures as JSON."),
+    target: float | None = typer.Option(
+        None,
+        "--target",
+        min=0.0,
+        max=1.0,
+        help="Also name the lowest demand threshold whose strict precision reaches this.",
+    ),
 ) -> None:
     """Strict and lenient precision of a judged sheet, overall and by score band."""
     import json
@@ -111,7 +118,7 @@ def score_cmd(
 
     from skillgap.errors import InputError
     from skillgap.fileutil import atomic_write
-    from skillgap.gaps.audit import score_sheet
+    from skillgap.gaps.audit import CUTS, calibrate_threshold, score_sheet
 
     if not sheet.is_file():
         raise InputError(f"{sheet}: no such sheet")
@@ -144,6 +151,32 @@ def score_cmd(
     if res["judged"]:
         console.print(
             f"strict precision {pct(res['strict_precision'])} (95 % CI {pct(lo)}-{pct(hi)})"
+        )
+    cut_table = Table(title=plain("kept by a demand threshold (score >= t)"))
+    for col in ("t", "judged", "strict", "lenient"):
+        cut_table.add_column(col, justify="right")
+    for row in res["at_or_above"]:
+        if row["threshold"] in CUTS:
+            cut_table.add_row(
+                f"{row['threshold']:.2f}",
+                str(row["judged"]),
+                pct(row["strict_precision"]),
+                pct(row["lenient_precision"]),
+            )
+    console.print(cut_table)
+    if target is not None:
+        best = calibrate_threshold(res, target)
+        res["calibrated"] = {"target": target, **(best or {})}
+        console.print(
+            plain(
+                f"lowest threshold with strict precision >= {target:.0%} (>= 30 judged): "
+                + (
+                    f"{best['threshold']:.2f} ({best['judged']} judged, "
+                    f"{pct(best['strict_precision'])} strict)"
+                    if best
+                    else "none"
+                )
+            )
         )
     if json_out is not None:
         text = json.dumps(res, indent=2)

@@ -42,6 +42,7 @@ SHEET_COLUMNS = (
     "note",
 )
 SCORE_BANDS = (0.0, 0.3, 0.5, 0.7, 1.0001)
+CUTS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)  # thresholds always tabulated
 
 
 def sample_sheet(
@@ -149,9 +150,26 @@ def score_sheet(sheet: pd.DataFrame, where: str = "sheet") -> dict[str, Any]:
     for lo, hi in itertools.pairwise(SCORE_BANDS):
         row = summary((scores >= lo) & (scores < hi))
         bands.append({"band": f"{lo:.1f}-{min(hi, 1.0):.1f}", **row})
+    # what a demand threshold at each judged score would keep, for calibrating it
+    cuts = sorted({round(float(x), 2) for x in scores[done].dropna()} | set(CUTS))
+    above = [{"threshold": t, **summary(scores >= t)} for t in cuts]
     return {
         "rows": len(sheet),
         "unjudged": int((~done).sum()),
         **summary(pd.Series(True, index=sheet.index)),
         "by_score": bands,
+        "at_or_above": [a for a in above if a["judged"]],
     }
+
+
+def calibrate_threshold(
+    scored: dict[str, Any], target: float, min_judged: int = 30
+) -> dict[str, Any] | None:
+    """The lowest demand threshold whose judged strict precision reaches ``target`` with
+    at least ``min_judged`` judged mentions at or above it (``score_sheet``'s
+    ``at_or_above``), or None when no threshold does."""
+    for row in scored.get("at_or_above", []):
+        p = row["strict_precision"]
+        if row["judged"] >= min_judged and p is not None and p >= target:
+            return row
+    return None

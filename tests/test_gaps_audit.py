@@ -68,6 +68,29 @@ def test_score_counts_strict_and_lenient_precision() -> None:
     assert lo < 3 / 7 < hi
     bands = {b["band"]: b for b in res["by_score"]}
     assert bands["0.0-0.3"]["judged"] == 2 and bands["0.7-1.0"]["judged"] == 3
+    above = {a["threshold"]: a for a in res["at_or_above"]}
+    # score >= 0.4 keeps 0.4, 0.6, 0.8, 0.9, 0.99 (0.95 is unjudged): 3 correct of 5
+    assert above[0.4]["judged"] == 5 and above[0.4]["strict_precision"] == pytest.approx(0.6)
+    assert above[0.0]["judged"] == 7
+
+
+def test_calibrated_threshold_is_the_lowest_that_reaches_the_target() -> None:
+    from skillgap.gaps.audit import calibrate_threshold
+
+    scores = [i / 100 for i in range(100)]
+    # wrong below 0.3, correct from there: precision of score >= t rises with t
+    sheet = pd.DataFrame(
+        {
+            "n": range(1, 101),
+            "score": scores,
+            "judgement": ["wrong" if x < 0.3 else "correct" for x in scores],
+        }
+    )
+    res = score_sheet(sheet)
+    best = calibrate_threshold(res, 0.9)
+    assert best is not None and best["strict_precision"] >= 0.9
+    assert best["threshold"] == pytest.approx(0.23)  # 70 correct of 77 kept = 0.909
+    assert calibrate_threshold(res, 0.9, min_judged=500) is None
 
 
 def test_score_refuses_unknown_judgements() -> None:
