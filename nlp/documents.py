@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 EXTRACTION_VERSION = 1
 
 
+_REPORT_KEYS = frozenset({"dev_postings", "audit", "command"})  # records, not the model
+
+
 def mapping_id(encoder_id: str, *extra: bytes) -> str:
     """The id stored with every mention: the encoder plus everything fitted around it.
 
@@ -46,13 +49,23 @@ def mapping_id(encoder_id: str, *extra: bytes) -> str:
     ``extra`` adds other inputs of the mapping (e.g. an analysis' corrections file).
     """
     import hashlib
+    import json
 
-    from skillgap.nlp.fusion import FUSION_FILE
+    from skillgap.nlp.fusion import FUSION_FILE, model_family
     from skillgap.nlp.requirements import REQUIREMENTS_FILE
 
     h = hashlib.sha256(f"extraction-v{EXTRACTION_VERSION}".encode())
-    for path in (FUSION_FILE, REQUIREMENTS_FILE):
-        h.update(path.read_bytes() if path.is_file() else b"-")
+    h.update(FUSION_FILE.read_bytes() if FUSION_FILE.is_file() else b"-")
+    # Only this encoder's fitted numbers count: another encoder's refit, the dev figures
+    # and the audit recorded beside them do not change how these documents are mapped.
+    models = (
+        json.loads(REQUIREMENTS_FILE.read_text(encoding="utf-8")).get("models", {})
+        if REQUIREMENTS_FILE.is_file()
+        else {}
+    )
+    entry = models.get(encoder_id) or models.get(model_family(encoder_id)) or {}
+    fitted = {k: v for k, v in entry.items() if k not in _REPORT_KEYS}
+    h.update(json.dumps(fitted, sort_keys=True).encode())
     for part in extra:
         h.update(part)
     return f"{encoder_id}+x{h.hexdigest()[:10]}"
@@ -270,7 +283,8 @@ def extract_documents(
         if model is None:
             validity = np.ones(len(cands), dtype=np.float32)
         else:
-            validity = model.validity_probs(req, context, title_ctx)
+            match = np.array([h.match for _, h, _ in cands], dtype=np.float64)
+            validity = model.validity_probs(req, context, title_ctx, match)
         scored = [
             (
                 i,

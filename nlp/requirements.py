@@ -17,7 +17,9 @@ encoder can reuse them:
 - ``validity``: for each candidate mention, the probability that it belongs to the
   document's requirements, from the sentence's requirement logit and two context features:
   how close the skill's description is to the document as a whole (the centroid of its
-  sentences weighted by their requirement probability) and to the document's title.
+  sentences weighted by their requirement probability) and to the document's title, and
+  the logit of the match itself (an exact ESCO label in a duty line is stronger evidence
+  than a loose paraphrase in the same line).
 
 Both are fitted by ``scripts/fit_requirements.py`` on the SkillSpan *train* postings (a
 sentence holding a gold skill or knowledge span is a requirement; a mention whose sentence
@@ -49,7 +51,7 @@ SURFACE_FEATURES: tuple[str, ...] = (
     "currency",  # a currency sign or code (pay lines)
     "address",  # an e-mail address, a URL or a phone-number-like run
 )
-VALIDITY_FEATURES: tuple[str, ...] = ("requirement", "context", "title", "bias")
+VALIDITY_FEATURES: tuple[str, ...] = ("requirement", "context", "title", "match", "bias")
 _CURRENCY_RE = re.compile(r"[£€$¥]|\b(?:eur|gbp|usd|chf|sek|dkk|nok|pln)\b", re.IGNORECASE)
 _ADDRESS_RE = re.compile(r"@\w|https?://|www\.|\+?\d[\d ()-]{7,}\d")
 
@@ -137,9 +139,14 @@ class RequirementModel:
         return (requirement_inputs(emb, sentences) @ self.weights + self.bias).astype(np.float32)
 
     def validity_probs(
-        self, requirement_logit: np.ndarray, context: np.ndarray, title: np.ndarray
+        self,
+        requirement_logit: np.ndarray,
+        context: np.ndarray,
+        title: np.ndarray,
+        match: np.ndarray | None = None,
     ) -> np.ndarray:
-        """P(mention belongs to the document's requirements) for candidate mentions."""
+        """P(mention belongs to the document's requirements) for candidate mentions;
+        ``match`` are the candidates' match probabilities (fusion)."""
         v = self.validity
         x = (
             v["requirement"] * np.asarray(requirement_logit, dtype=np.float64)
@@ -147,6 +154,8 @@ class RequirementModel:
             + v["title"] * np.asarray(title, dtype=np.float64)
             + v["bias"]
         )
+        if match is not None and v.get("match", 0.0):
+            x = x + v["match"] * _logit(match)
         return _sigmoid(x).astype(np.float32)
 
     def to_dict(self) -> dict[str, Any]:
@@ -184,7 +193,8 @@ def load_requirement_model(model_id: str, path: Path = REQUIREMENTS_FILE) -> Req
     return RequirementModel(
         weights=np.asarray(entry["weights"], dtype=np.float32),
         bias=float(entry["bias"]),
-        validity={k: float(entry["validity"][k]) for k in VALIDITY_FEATURES},
+        # entries fitted before the match feature existed read it as 0 (no effect)
+        validity={k: float(entry["validity"].get(k, 0.0)) for k in VALIDITY_FEATURES},
         source=str(entry.get("source", "")),
         meta=meta,
     )

@@ -173,3 +173,25 @@ def test_occupation_names_are_not_read_as_skills() -> None:
     assert not fam.names_occupation("o:admin", label) and fam.in_family("o:admin", "s:chef-tool")
     assert not fam.names_occupation("o:cook", "food hygiene rules")
     assert np.array([fam.in_family("o:cook", "s:hygiene")]).all()
+
+
+def test_mapping_id_reads_only_this_encoders_fitted_numbers(tmp_path, monkeypatch) -> None:
+    import json
+
+    import skillgap.nlp.requirements as req
+    from skillgap.nlp.documents import mapping_id
+
+    entry = {"weights": [0.1, 0.2], "bias": 0.0, "validity_threshold": 0.4}
+    path = tmp_path / "requirements.json"
+    monkeypatch.setattr(req, "REQUIREMENTS_FILE", path)
+
+    def write(models: dict) -> str:
+        path.write_text(json.dumps({"models": models}), encoding="utf-8")
+        return mapping_id("enc@1")
+
+    base = write({"enc": entry})
+    # recorded figures beside the model, and another encoder's entry, change nothing
+    assert write({"enc": {**entry, "audit": {"strict_precision": 0.7}}}) == base
+    assert write({"enc": entry, "other": {"bias": 1.0}}) == base
+    # a refitted number does
+    assert write({"enc": {**entry, "validity_threshold": 0.36}}) != base
