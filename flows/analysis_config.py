@@ -123,6 +123,11 @@ class TaxonomySection(_Strict):
 
 class ModelSection(_Strict):
     path: Path | None = Field(None, description="Local sentence-transformers model directory.")
+    corrections: Path | None = Field(
+        None,
+        description="Analyst corrections (TOML: [[map]], [[ignore]], [[never]]; see "
+        "skillgap.nlp.corrections), applied at extraction; may be shared by analyses.",
+    )
 
 
 class ReportSection(_Strict):
@@ -208,9 +213,16 @@ def load_config(path: Path) -> AnalysisConfig:
             "spool": _resolve(base, cfg.run.spool),
         }
     )
-    model = cfg.model.model_copy(update={"path": _resolve(base, cfg.model.path)})
+    model = cfg.model.model_copy(
+        update={
+            "path": _resolve(base, cfg.model.path),
+            "corrections": _resolve(base, cfg.model.corrections),
+        }
+    )
     if model.path is not None and not model.path.is_dir():
         raise ConfigError(f"{path}: [model] path is not a directory: {model.path}")
+    if model.corrections is not None and not model.corrections.is_file():
+        raise ConfigError(f"{path}: [model] corrections file not found: {model.corrections}")
     cfg = cfg.model_copy(update={"inputs": inputs, "run": run, "model": model})
     analysis_params(cfg)  # validate [analysis] now, not after ingest and mapping
     return cfg

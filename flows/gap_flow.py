@@ -182,9 +182,12 @@ def map_documents(
     spool: str,
     workers: int = 1,
     dask_address: str | None = None,
+    corrections: str | None = None,
 ) -> dict:
-    """Map every stored document not yet mapped with this taxonomy and model, partition by
-    partition, on the task runner this flow was given; commit each partition as it lands."""
+    """Map every stored document not yet mapped with this taxonomy, model and corrections,
+    partition by partition, on the task runner this flow was given; commit each partition
+    as it lands."""
+    from skillgap.nlp.documents import mapping_id, method_notes
     from skillgap.store import Store
 
     rep = reporter()
@@ -198,9 +201,17 @@ def map_documents(
         from skillgap.taxonomies.store import load_taxonomy
 
         taxonomy = load_taxonomy(snapshot, sett)
+        fixes = None
+        if corrections:
+            from skillgap.nlp.corrections import load_corrections
+
+            fixes = load_corrections(Path(corrections), taxonomy)
+        encoder = encoder_id(resolve_model_path(sett, model))
+        # the mapping id names everything fitted around the encoder and the corrections,
+        # so a refit or an edited corrections file maps the documents again
         key = MappingKey(
             taxonomy.snapshot_id or taxonomy.version,
-            encoder_id(resolve_model_path(sett, model)),
+            mapping_id(encoder, *([fixes.digest.encode()] if fixes is not None else [])),
         )
 
         map_plan = prepare_plan(store, key, partition_size, spool_dir)
@@ -220,12 +231,13 @@ def map_documents(
             "adopted_partitions": map_plan.adopted,
             "partition_size": partition_size,
             "execution": execution.describe(),
+            "method": method_notes(encoder, fixes),
         }
         total = map_plan.total
         if total == 0:
             rep.info("map: every stored document is already mapped with this taxonomy and model")
             return result
-        _ensure_indexes(sett, taxonomy, model, key.model_id, map_plan.todo["vacancy"] > 0)
+        _ensure_indexes(sett, taxonomy, model, encoder, map_plan.todo["vacancy"] > 0)
         progress_id = _progress_artifact(total)
         label = (
             f"map {map_plan.todo['vacancy']:,} vacancies + "
@@ -257,6 +269,7 @@ def map_documents(
                         "settings": settings,
                         "spool": spool_dir,
                         "occupations": taxonomy.has("occupations"),
+                        "corrections": corrections,
                     },
                     on_loaded=loaded,
                 )
@@ -332,7 +345,8 @@ def load_tables(store_path: Path, taxonomy_version: str, model_id: str) -> dict[
             "SELECT doc_type, doc_id, "
             "CASE WHEN doc_type = 'vacancy' THEN sentence END AS sentence, "
             "CASE WHEN doc_type = 'vacancy' THEN span END AS span, "
-            "skill_uri, score, method, taxonomy_version, model_id FROM skill_mentions "
+            "skill_uri, score, method, taxonomy_version, model_id, field, match_score, "
+            "requirement, context FROM skill_mentions "
             "WHERE taxonomy_version = ? AND model_id = ? ORDER BY doc_type, doc_id, skill_uri",
             key,
         ).df()
@@ -506,6 +520,10 @@ def skills_gap_analysis(
         check_address(execution.address)
     taxonomy = load_taxonomy(cfg.taxonomy.snapshot)
     snapshot = taxonomy.snapshot_id or None
+    if cfg.model.corrections is not None:  # a bad corrections file fails before any work
+        from skillgap.nlp.corrections import load_corrections
+
+        load_corrections(cfg.model.corrections, taxonomy)
     store_path.parent.mkdir(parents=True, exist_ok=True)
 
     store_lock.acquire(store_path)  # released by the state hooks when the run ends
@@ -553,6 +571,7 @@ def skills_gap_analysis(
         str(spool_path_for(cfg, store_path)),
         execution.workers,
         execution.address,
+        str(cfg.model.corrections) if cfg.model.corrections else None,
     )
     timings["map"] = time.perf_counter() - t
     record.model_id = mapping["model_id"]

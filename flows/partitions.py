@@ -42,7 +42,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from skillgap.flows.documents import COLUMNS, document_texts
+from skillgap.flows.texts import COLUMNS, FieldText, credential_texts, vacancy_texts
+from skillgap.schemas import empty as empty_table
 
 DOC_TABLES = {
     "vacancy": ("vacancies", "vacancy_id"),
@@ -68,7 +69,8 @@ class PartitionSpec:
     doc_type: str
     doc_ids: list[str]
     content_hashes: list[str]
-    texts: list[str]
+    items: list[FieldText]  # what to map, field by field (``flows.texts``)
+    titles: list[str]  # per document: a credential's title is mapped only as a last resort
     key: MappingKey
     snapshot: str | None  # taxonomy snapshot the worker loads
     model_path: str | None
@@ -78,6 +80,9 @@ class PartitionSpec:
     occupation_ids: list[str] = field(default_factory=list)
     occupation_titles: list[str] = field(default_factory=list)
     occupation_texts: list[str] = field(default_factory=list)
+    # vacancies: the ESCO occupation the source gave (URI), the context of their skills
+    own_occupations: dict[str, str] = field(default_factory=dict)
+    corrections: str | None = None  # the analysis' corrections file (``nlp.corrections``)
 
 
 @dataclass
@@ -152,13 +157,12 @@ def partition_spec(
     settings: dict[str, Any],
     spool: Path,
     occupations: bool,
+    corrections: str | None = None,
 ) -> PartitionSpec:
     """Read one planned partition's documents (only the columns the texts need, and only
     its range of rows)."""
     table, _ = DOC_TABLES[doc_type]
     cols = list(COLUMNS[doc_type])
-    if doc_type == "vacancy" and occupations:
-        cols += [c for c in ("title", "occupation") if c not in cols]
     select = ", ".join(f"d.{c}" for c in cols)
     lo, hi = store.con.execute(
         f"SELECT min(rid), max(rid) FROM todo_{doc_type} WHERE part = ?", [part]
@@ -174,15 +178,25 @@ def partition_spec(
         doc_type=doc_type,
         doc_ids=[str(x) for x in frame["doc_id"]],
         content_hashes=[str(x) for x in frame["content_hash"]],
-        texts=document_texts(doc_type, frame),
+        items=(vacancy_texts if doc_type == "vacancy" else credential_texts)(
+            frame.rename(columns={"doc_id": DOC_TABLES[doc_type][1]})
+        ),
+        titles=[str(x or "") for x in frame["title"]],
         key=key,
         snapshot=snapshot,
         model_path=model_path,
         settings=settings,
         spool=str(spool),
+        corrections=corrections,
     )
-    if doc_type == "vacancy" and occupations:
+    if doc_type == "vacancy":
         own = frame["occupation"].fillna("").astype(str).str.strip()
+        spec.own_occupations = {
+            str(d): o
+            for d, o in zip(frame["doc_id"], own, strict=True)
+            if o.startswith("http://data.europa.eu/esco/occupation/")
+        }
+    if doc_type == "vacancy" and occupations:
         need = frame[own == ""]
         spec.occupation_ids = [str(x) for x in need["doc_id"]]
         spec.occupation_titles = [str(x or "") for x in need["title"]]
@@ -372,13 +386,22 @@ def _map_partition(spec: PartitionSpec) -> PartitionResult:
     # the partition's rows do not depend on what this worker mapped before.
     mapper = SkillMapper(base.taxonomy, base.index, base.encoder, base.model_path, base.fusion)
     key = spec.key
+    if spec.corrections:
+        from skillgap.nlp.corrections import load_corrections
+
+        mapper.corrections = load_corrections(Path(spec.corrections), base.taxonomy)
+    # Occupations first: an ad's occupation is the context its skills are read in.
+    occupations = _occupations(spec, base.taxonomy, Settings(**spec.settings))
+    jobs = dict(spec.own_occupations)
+    for v, o in zip(occupations["vacancy_id"], occupations["occupation_uri"], strict=True):
+        jobs.setdefault(str(v), str(o))
     chunks = []
     for i in range(0, len(spec.doc_ids), CHUNK):
         if CANCEL.is_set():
             raise PartitionCancelled(f"{spec.name}: the run was interrupted")
-        ids, texts = spec.doc_ids[i : i + CHUNK], spec.texts[i : i + CHUNK]
-        chunks.append(mapper.mentions(ids, texts, spec.doc_type))
-    mentions = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame()
+        ids = spec.doc_ids[i : i + CHUNK]
+        chunks.append(map_fields(mapper, spec, ids, jobs if spec.doc_type == "vacancy" else None))
+    mentions = pd.concat(chunks, ignore_index=True) if chunks else empty_table("skill_mentions")
     mentions = mentions.assign(taxonomy_version=key.taxonomy_version, model_id=key.model_id)
     counts = mentions.groupby("doc_id").size()
     log = pd.DataFrame(
@@ -392,7 +415,6 @@ def _map_partition(spec: PartitionSpec) -> PartitionResult:
             "mapped_at": datetime.now(UTC).replace(tzinfo=None),
         }
     )
-    occupations = _occupations(spec, base.taxonomy, Settings(**spec.settings))
     frames = {"mentions": mentions, "log": log, "occupations": occupations}
     path = _write_spool(spec, frames)
     return PartitionResult(
@@ -406,6 +428,45 @@ def _map_partition(spec: PartitionSpec) -> PartitionResult:
         worker=f"{os.uname().nodename}:{os.getpid()}",
         cpu_seconds=time.thread_time() - c0,
     )
+
+
+def map_fields(
+    mapper: Any, spec: PartitionSpec, ids: list[str], occupations: dict[str, str] | None
+) -> pd.DataFrame:
+    """``skill_mentions`` of the documents ``ids`` of a partition, one row per (document,
+    skill): each field mapped on its own; a credential whose descriptive fields give
+    nothing falls back to its title; where several fields give the same skill the
+    best-scoring mention is kept, with the field it came from."""
+    wanted = set(ids)
+
+    def run(items: list[FieldText]) -> pd.DataFrame:
+        return mapper.mentions(
+            [x.doc_id for x in items],
+            [x.text for x in items],
+            spec.doc_type,
+            titles=[x.title for x in items],
+            field=[x.field for x in items],
+            occupations=(
+                [occupations.get(x.doc_id) for x in items] if occupations is not None else None
+            ),
+        )
+
+    parts = [x for x in spec.items if x.doc_id in wanted]
+    found = [run(parts)] if parts else []
+    if spec.doc_type == "credential":
+        got = set(found[0]["doc_id"]) if found else set()
+        titles = [
+            FieldText(d, "title", t, t)
+            for d, t in zip(spec.doc_ids, spec.titles, strict=True)
+            if d in wanted and d not in got and t.strip()
+        ]
+        if titles:
+            found.append(run(titles))
+    if not found:
+        return empty_table("skill_mentions")
+    out = pd.concat(found, ignore_index=True)
+    out = out.sort_values(["doc_id", "skill_uri", "score"], ascending=[True, True, False])
+    return out.drop_duplicates(["doc_id", "skill_uri"]).reset_index(drop=True)
 
 
 OCCUPATION_COLUMNS = ["vacancy_id", "occupation_uri", "label", "score"]

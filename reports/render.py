@@ -140,6 +140,18 @@ def render_markdown(context: dict[str, Any], files: dict[str, str] | None = None
             )
     else:
         lines.append("No gaps were found.")
+    if context.get("apart"):
+        lines += ["", "## Transversal competences, attitudes and language skills", ""]
+        lines.append(
+            "Demanded, counted, but not advice for a micro-credential (ESCO classes them as "
+            "transversal or language skills):"
+        )
+        lines.append("")
+        lines += [
+            f"- {_md(r['label'])} ({_md(r.get('skill_kind') or '')}): "
+            f"{ctx.num(r.get('n_mentioning'))} ads, {ctx.pct(r.get('share'))}"
+            for r in context["apart"][:10]
+        ]
     lines += changes_markdown(context.get("changes"), _md)
     lines += ["", "## Proposed credentials", ""]
     if context["proposals"]:

@@ -55,6 +55,10 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("issue_date", pa.date32()),
             ("learning_outcomes", _list_str),
             ("esco_skills", _list_str),  # gold ESCO links given by the catalogue (ELM)
+            # what else the catalogue says the credential teaches, mapped to ESCO too:
+            # a free-text description and the catalogue's own skill tags
+            ("description", pa.string()),
+            ("skill_tags", _list_str),
             ("workload_ects", pa.float64()),
             ("workload_hours", pa.float64()),
             ("eqf_level", pa.int16()),
@@ -79,6 +83,15 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("method", pa.string()),  # lexical | semantic | both | gold
             ("taxonomy_version", pa.string()),
             ("model_id", pa.string()),
+            # where the mention came from and why it scored as it did (nlp.documents):
+            # the document field ("text" for ads; "learning_outcomes", "description",
+            # "skills", "title" for credentials), the match probability of the skill for
+            # its sentence, the requirement probability of the sentence, the skill's fit
+            # with the document; score = match x validity(requirement, context).
+            ("field", pa.string()),
+            ("match_score", pa.float64()),
+            ("requirement", pa.float64()),
+            ("context", pa.float64()),
         ]
     ),
     "quarantine": pa.schema(

@@ -95,10 +95,10 @@ class Store:
             except BaseException:
                 store.close()
                 raise
-        elif store.schema_version() != LATEST_VERSION:
+        elif (version := store.schema_version()) != LATEST_VERSION:
             store.close()
             raise StoreError(
-                f"store {path} is at schema version {store.schema_version()}, this skillgap "
+                f"store {path} is at schema version {version}, this skillgap "
                 f"expects {LATEST_VERSION}; open it once for writing to migrate"
             )
         return store

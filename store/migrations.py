@@ -110,11 +110,22 @@ _V2 = (
     "ALTER TABLE vacancy_signatures ADD COLUMN IF NOT EXISTS batch_id VARCHAR",
 )
 
-# v3: the mapping stage's own tables, created ad hoc by the flow until now (hence IF NOT
+# v3: mentions record their document field and the parts of their score; credentials
+# keep their description and skill tags (both are mapped).
+_V3 = (
+    'ALTER TABLE skill_mentions ADD COLUMN IF NOT EXISTS "field" VARCHAR',
+    'ALTER TABLE skill_mentions ADD COLUMN IF NOT EXISTS "match_score" DOUBLE',
+    'ALTER TABLE skill_mentions ADD COLUMN IF NOT EXISTS "requirement" DOUBLE',
+    'ALTER TABLE skill_mentions ADD COLUMN IF NOT EXISTS "context" DOUBLE',
+    'ALTER TABLE credentials ADD COLUMN IF NOT EXISTS "description" VARCHAR',
+    'ALTER TABLE credentials ADD COLUMN IF NOT EXISTS "skill_tags" VARCHAR[]',
+)
+
+# v4: the mapping stage's own tables, created ad hoc by the flow until now (hence IF NOT
 # EXISTS, with the very columns it used): which documents were mapped with which taxonomy
 # and encoder (the incremental key), and the best ESCO occupation of vacancies that came
 # without one.
-_V3 = (
+_V4 = (
     "CREATE TABLE IF NOT EXISTS mapping_log (doc_type VARCHAR, doc_id VARCHAR, "
     "content_hash VARCHAR, taxonomy_version VARCHAR, model_id VARCHAR, n_mentions INTEGER, "
     "mapped_at TIMESTAMP)",
@@ -123,9 +134,9 @@ _V3 = (
     "model_id VARCHAR)",
 )
 
-# v4: what each completed run concluded, per scope and skill, so the next run can say what
+# v5: what each completed run concluded, per scope and skill, so the next run can say what
 # changed (new and closed gaps, classification changes, demand movers).
-_V4 = (
+_V5 = (
     "CREATE TABLE IF NOT EXISTS run_gaps (run_id VARCHAR, scope VARCHAR, skill_uri VARCHAR, "
     "label VARCHAR, n_vacancies BIGINT, n_mentioning BIGINT, share DOUBLE, gap_score DOUBLE, "
     "classification VARCHAR)",
@@ -135,8 +146,9 @@ _V4 = (
 MIGRATIONS: list[tuple[int, str, tuple[str, ...]]] = [
     (1, "initial tables", _V1),
     (2, "batch owner and signature batch ids", _V2),
-    (3, "mapping_log and vacancy_occupations as store tables", _V3),
-    (4, "run_gaps: each completed run's gap classes, for run-to-run changes", _V4),
+    (3, "mention field and score parts; credential description and skill tags", _V3),
+    (4, "mapping_log and vacancy_occupations as store tables", _V4),
+    (5, "run_gaps: each completed run's gap classes, for run-to-run changes", _V5),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
