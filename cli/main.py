@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 
 from skillgap import __version__
-from skillgap.cli import ingest, map, run, taxonomy
+from skillgap.cli import audit, ingest, map, run, taxonomy
 from skillgap.cli.output import print_error
 from skillgap.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, SkillgapError
 
@@ -34,6 +34,7 @@ app.add_typer(taxonomy.app, name="taxonomy")
 ingest.register(app)
 map.register(app)
 run.register(app)
+audit.register(app)
 
 
 def _version(value: bool) -> None:

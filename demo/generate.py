@@ -157,6 +157,11 @@ def _truth(doc_type: str, doc_id: str, sentence: str, span: str, uri: str) -> di
         "method": "gold",
         "taxonomy_version": TAXONOMY_VERSION,
         "model_id": TRUTH_MODEL_ID,
+        "field": "text" if doc_type == "vacancy" else "learning_outcomes",
+        # gold: the document was written to state this skill
+        "match_score": 1.0,
+        "requirement": 1.0,
+        "context": 1.0,
     }
 
 

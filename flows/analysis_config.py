@@ -8,6 +8,8 @@ Example (see ``demo/data/demo.toml`` for a complete one)::
 
     [run]
     name = "construction-2024"
+    workers = 1                 # >1: map on a local Dask cluster of that many processes
+    partition_size = 1000       # documents per mapping partition (each committed alone)
 
     [[inputs.vacancies]]
     path = "vacancies.csv"
@@ -56,6 +58,30 @@ class RunSection(_Strict):
         "each analysis config works on its own store.",
     )
 
+    workers: int = Field(
+        1,
+        ge=1,
+        le=256,
+        description="Mapping workers: 1 maps in-process; more start a local Dask cluster with "
+        "that many single-threaded worker processes.",
+    )
+    dask_address: str | None = Field(
+        None,
+        description="Scheduler of an existing Dask cluster (tcp://HOST:PORT) to map on; its "
+        "workers need skillgap installed, the same data directory and the spool folder.",
+    )
+    partition_size: int = Field(
+        1000,
+        ge=1,
+        le=1_000_000,
+        description="Documents per mapping partition; each partition is committed on its own.",
+    )
+    spool: Path | None = Field(
+        None,
+        description="Folder where workers leave finished partitions for the store's writer; "
+        "default <store>.spool beside the store (must be shared with remote workers).",
+    )
+
     @field_validator("name")
     @classmethod
     def _safe_name(cls, v: str) -> str:
@@ -97,6 +123,11 @@ class TaxonomySection(_Strict):
 
 class ModelSection(_Strict):
     path: Path | None = Field(None, description="Local sentence-transformers model directory.")
+    corrections: Path | None = Field(
+        None,
+        description="Analyst corrections (TOML: [[map]], [[ignore]], [[never]]; see "
+        "skillgap.nlp.corrections), applied at extraction; may be shared by analyses.",
+    )
 
 
 class ReportSection(_Strict):
@@ -174,18 +205,41 @@ def load_config(path: Path) -> AnalysisConfig:
     ]
     if missing:
         raise ConfigError(f"{path}: input file(s) not found: {', '.join(missing)}")
+    _check_profiles(path, inputs)
     run = cfg.run.model_copy(
         update={
             "outputs_dir": _resolve(base, cfg.run.outputs_dir),
             "store": _resolve(base, cfg.run.store),
+            "spool": _resolve(base, cfg.run.spool),
         }
     )
-    model = cfg.model.model_copy(update={"path": _resolve(base, cfg.model.path)})
+    model = cfg.model.model_copy(
+        update={
+            "path": _resolve(base, cfg.model.path),
+            "corrections": _resolve(base, cfg.model.corrections),
+        }
+    )
     if model.path is not None and not model.path.is_dir():
         raise ConfigError(f"{path}: [model] path is not a directory: {model.path}")
+    if model.corrections is not None and not model.corrections.is_file():
+        raise ConfigError(f"{path}: [model] corrections file not found: {model.corrections}")
     cfg = cfg.model_copy(update={"inputs": inputs, "run": run, "model": model})
     analysis_params(cfg)  # validate [analysis] now, not after ingest and mapping
     return cfg
+
+
+def _check_profiles(path: Path, inputs: Inputs) -> None:
+    """Every source profile named must exist and parse, before anything is ingested."""
+    from skillgap.ingest.profiles import load_profile
+
+    for kind, files in (("vacancies", inputs.vacancies), ("credentials", inputs.credentials)):
+        for f in files:
+            if not f.profile:
+                continue
+            try:
+                load_profile(f.profile, kind)
+            except ConfigError as exc:
+                raise ConfigError(f"{path}: [[inputs.{kind}]] {f.path.name}: {exc}") from None
 
 
 def analysis_params(cfg: AnalysisConfig) -> Any:

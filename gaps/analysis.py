@@ -8,6 +8,8 @@ loops run over skills chosen for proposals or evidence (hundreds at most).
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from skillgap.gaps.classify import (
@@ -25,8 +27,35 @@ from skillgap.gaps.prepare import prepare, skill_info
 from skillgap.gaps.proposals import PROPOSAL_RULE_TEXT, compute_proposals
 from skillgap.gaps.relate import CoOccurrence
 from skillgap.gaps.supply import coverage_summary, coverage_table, credential_completeness
-from skillgap.gaps.tables import DEMAND_COLUMNS, TRENDS_COLUMNS, GapAnalysis
+from skillgap.gaps.tables import DEMAND_COLUMNS, KIND_COLUMN, TRENDS_COLUMNS, GapAnalysis
+from skillgap.taxonomies.kinds import CREDENTIAL_KINDS, KIND_RULE_TEXT, kind_basis
 from skillgap.taxonomies.model import Taxonomy
+
+
+def _without_skills(prep: Any) -> dict[str, Any]:
+    """Documents that gave no skill: counted and named, never treated as saying nothing.
+
+    A credential that teaches nothing the mapper recognised cannot cover anything, and a
+    vacancy without a demanded skill adds to every share's denominator; both numbers belong
+    on the report, with examples a reader can look up.
+    """
+    creds = prep.credentials
+    taught = set(prep.supply["credential_id"])
+    silent = creds[~creds["credential_id"].isin(taught)]
+    titles = (
+        silent["title"].fillna("").astype(str)
+        if "title" in silent.columns
+        else silent["credential_id"].astype(str)
+    )
+    asked = set(prep.demand["vacancy_id"])
+    return {
+        "credentials_without_skills": len(silent),
+        "credentials_without_skills_examples": [
+            {"credential_id": str(c), "title": str(t)}
+            for c, t in zip(silent["credential_id"][:20], titles[:20], strict=True)
+        ],
+        "vacancies_without_skills": int((~prep.vac["vacancy_id"].isin(asked)).sum()),
+    }
 
 
 def analyse(
@@ -56,7 +85,8 @@ def analyse(
     cooc = CoOccurrence(prep.demand)
 
     covered = set(cov_summary.index[cov_summary["n_credentials"] > 0])
-    uncovered = sorted(set(prep.demand["skill_uri"]) - covered)
+    worthy = set(info.table.index[info.table[KIND_COLUMN].isin(list(CREDENTIAL_KINDS))])
+    uncovered = sorted((set(prep.demand["skill_uri"]) - covered) & worthy)
     candidates = update_candidates(uncovered, prep.supply, cooc, info, params)
     titles = {}
     if "title" in prep.credentials.columns:
@@ -82,6 +112,7 @@ def analyse(
     order = list(dict.fromkeys([*acted, *declining, *top]))
     evidence = evidence_table(order, prep.demand, vacancies, params)
     completeness = credential_completeness(prep.credentials)
+    unread = _without_skills(prep)
 
     demand_out = info.attach(demand)[list(DEMAND_COLUMNS)]
     trends_out = info.attach(trends)[list(TRENDS_COLUMNS)]
@@ -136,6 +167,8 @@ def analyse(
             f"vacancies mention it and the cell has >= {params.min_cell_size} vacancies"
         ),
         "proposal_rule": PROPOSAL_RULE_TEXT,
+        "kind_rule": KIND_RULE_TEXT,
+        "kind_basis": kind_basis(taxonomy),
         "coverage_rule": (
             "a credential covers a skill when its match score is >= "
             f"{params.coverage_threshold}; gold ESCO links given by the catalogue score 1.0"
@@ -155,6 +188,7 @@ def analyse(
             b: sum(1 for c in insufficient if c["breakdown"] == b)
             for b in dict.fromkeys(c["breakdown"] for c in insufficient)
         },
+        **unread,
         "unknown_skill_uris": info.unknown[:50],
         "n_unknown_skill_uris": len(info.unknown),
         "classification_counts": gaps[gaps["scope"] == "all"]["classification"]

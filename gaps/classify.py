@@ -7,9 +7,11 @@ unknown and 0.5 for declining demand; ``C`` is the best credential match score (
 none 0). Multiplying keeps each factor a veto: no demand, or full coverage, means no gap.
 
 Classification, first rule that applies: insufficient_evidence (minimum-evidence rule not
-met) -> covered (a credential matches with score >= coverage_threshold) -> monitor
-(gap < action_threshold) -> update (a credential is close: weak direct match, or it
-teaches a same-group skill that co-occurs with this one in ads) -> develop.
+met) -> reported_apart (ESCO classes the skill as transversal or a language skill, see
+``taxonomies.kinds``: its demand is shown, but no credential is advised) -> covered (a
+credential matches with score >= coverage_threshold) -> monitor (gap < action_threshold)
+-> update (a credential is close: weak direct match, or it teaches a same-group skill that
+co-occurs with this one in ads) -> develop.
 """
 
 from __future__ import annotations
@@ -24,8 +26,10 @@ from skillgap.gaps.tables import (
     FLAG_COLUMNS,
     GAPS_COLUMNS,
     GROUP_ROLLUP_COLUMNS,
+    KIND_COLUMN,
     UPDATE_ADVICE_COLUMNS,
 )
+from skillgap.taxonomies.kinds import CREDENTIAL_KINDS
 from skillgap.taxonomies.model import Taxonomy
 
 TREND_WEIGHT = {
@@ -46,7 +50,9 @@ GAP_FORMULA_TEXT = (
 
 CLASSIFICATION_TEXT = (
     "insufficient_evidence: fewer than {ev} vacancies mention the skill in the scope, or "
-    "the scope has fewer than {cell} vacancies. covered: a credential matches the skill "
+    "the scope has fewer than {cell} vacancies. reported_apart: ESCO classes the skill as "
+    "transversal or as a language skill; its demand is reported, no credential advised. "
+    "covered: a credential matches the skill "
     "with score >= {cov}. monitor: uncovered but gap_score < {act}. update: uncovered, "
     "gap_score >= {act}, and a credential is close to it (it matches the skill weakly, "
     "score >= {part}, or it teaches a skill of the same ESCO group that co-occurs with it "
@@ -157,13 +163,15 @@ def compute_gaps(
     c = g["best_coverage_score"].to_numpy(float)
     g["gap_score"] = np.clip(d * t * (1.0 - c), 0.0, 1.0)
 
+    g = info.attach(g, (KIND_COLUMN,))
     insufficient = ~g["sufficient"].astype(bool)
+    apart = ~g[KIND_COLUMN].isin(list(CREDENTIAL_KINDS))
     covered = g["n_credentials"] > 0
     low = g["gap_score"] < params.action_threshold
     has_cand = g["_cand"].notna()
     g["classification"] = np.select(
-        [insufficient, covered, low, has_cand],
-        ["insufficient_evidence", "covered", "monitor", "update"],
+        [insufficient, apart, covered, low, has_cand],
+        ["insufficient_evidence", "reported_apart", "covered", "monitor", "update"],
         default="develop",
     )
     g["update_credential_id"] = g["_cand"].where(g["classification"] == "update", None)
@@ -192,6 +200,7 @@ def compute_gaps(
             g["best_coverage_score"],
             g["update_credential_id"].map(named),
             via_label,
+            g[KIND_COLUMN],
             strict=True,
         )
     ]
@@ -210,11 +219,18 @@ def _rationale(
     best_score: float,
     upd: object,
     via: object,
+    kind: str = "skill",
 ) -> str:
     where = _scope_text(scope)
     demand = f"{k} of {n} ads ({share:.1%}) in {where}, trend {trend.replace('_', ' ')}"
     if cls == "insufficient_evidence":
         return f"Only {demand}: too little evidence to judge."
+    if cls == "reported_apart":
+        what = "a language skill" if kind == "language" else "a transversal competence"
+        return (
+            f"{demand}; ESCO classes it as {what}, so it is reported with its demand rather "
+            "than as a credential to develop or update."
+        )
     if cls == "covered":
         return f"{demand}; taught by {best_cred} (match {best_score:.2f})."
     if cls == "monitor":
@@ -320,6 +336,8 @@ def update_advice(
         )
     taught = supply[supply["score"] >= params.coverage_threshold][["credential_id", "skill_uri"]]
     dec = trends[(trends["scope"] == "all") & (trends["status"] == "declining")]
+    kinds = info.table[KIND_COLUMN].reindex(dec["skill_uri"].to_numpy()).fillna("skill")
+    dec = dec[kinds.isin(list(CREDENTIAL_KINDS)).to_numpy()]
     dec = taught.merge(dec, on="skill_uri")
     if not dec.empty:
         reasons = [

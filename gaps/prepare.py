@@ -17,7 +17,8 @@ import pandas as pd
 
 from skillgap.errors import InputError
 from skillgap.gaps.params import AnalysisParams
-from skillgap.gaps.tables import FLAG_COLUMNS
+from skillgap.gaps.tables import FLAG_COLUMNS, KIND_COLUMN
+from skillgap.taxonomies.kinds import skill_kinds
 from skillgap.taxonomies.model import Taxonomy
 
 _PERIOD_CODES = {"quarter": "Q", "month": "M", "year": "Y"}
@@ -166,7 +167,7 @@ class SkillInfo:
     unknown: list[str]
 
     def attach(
-        self, df: pd.DataFrame, cols: tuple[str, ...] = ("label", *FLAG_COLUMNS)
+        self, df: pd.DataFrame, cols: tuple[str, ...] = ("label", *FLAG_COLUMNS, KIND_COLUMN)
     ) -> pd.DataFrame:
         """Return ``df`` with ``cols`` looked up by its ``skill_uri`` column."""
         looked = self.table.reindex(df["skill_uri"].to_numpy())
@@ -177,6 +178,8 @@ class SkillInfo:
                 values = np.where(pd.isna(values), False, values).astype(bool)
             elif c == "label":
                 values = np.where(pd.isna(values), "", values)
+            elif c == KIND_COLUMN:
+                values = np.where(pd.isna(values), "skill", values)
             out[c] = values
         return out
 
@@ -191,6 +194,7 @@ def skill_info(uris: pd.Series, taxonomy: Taxonomy) -> SkillInfo:
     table["label"] = sk["preferred_label"].reindex(wanted).fillna("")
     table["skill_type"] = sk["skill_type"].reindex(wanted).fillna("")
     table["description"] = sk["description"].reindex(wanted).fillna("")
+    table[KIND_COLUMN] = skill_kinds(taxonomy).reindex(wanted).fillna("skill")
     unknown = [u for u in wanted if u not in sk.index]
 
     flags_missing: str | None = None

@@ -9,9 +9,9 @@ ads asking for heat pumps, how many also ask for the other") + 0.2 when ESCO fil
 the same group
 (capped at 1), counted only for pairs associated in ads (at least ``min_cooccurrence``
 shared ads and lift >= ``min_lift``). A bundle smaller than ``proposal_min_skills`` is
-padded with the most similar demanded skills of any classification (a credential teaching
-heat pumps also teaches the safety rules around them), and left small if nothing is
-similar enough.
+padded with the most similar demanded skills of any classification but transversal and
+language skills (a credential teaching heat pumps also teaches the safety rules around
+them), and left small if nothing is similar enough.
 """
 
 from __future__ import annotations
@@ -143,7 +143,10 @@ def compute_proposals(
     bundles = _bundle(seeds, sims, params)
 
     # padding candidates: demanded with evidence in 'all', not already a develop skill
-    all_rows = gaps[(gaps["scope"] == "all") & (gaps["classification"] != "insufficient_evidence")]
+    all_rows = gaps[
+        (gaps["scope"] == "all")
+        & ~gaps["classification"].isin(["insufficient_evidence", "reported_apart"])
+    ]
     pad_pool = [u for u in all_rows["skill_uri"] if u not in set(seeds)]
     pad_pairs = _similarity(cooc.pairs(seeds, pad_pool), info, params)
     used: set[str] = set()

@@ -33,7 +33,12 @@ CLASSIFICATIONS: tuple[str, ...] = (
     "covered",
     "monitor",
     "insufficient_evidence",
+    "reported_apart",  # transversal or language skills: demand shown, no credential advice
 )
+
+# ESCO-derived kind of each skill (``skillgap.taxonomies.kinds``): knowledge | skill are
+# what a micro-credential teaches; transversal | language are reported apart.
+KIND_COLUMN = "skill_kind"
 
 ADVICE_KINDS: tuple[str, ...] = ("add_skill", "declining_skill")
 
@@ -55,6 +60,7 @@ DEMAND_COLUMNS: tuple[str, ...] = (
     "ci_high",
     "sufficient",
     *FLAG_COLUMNS,
+    KIND_COLUMN,
 )
 
 TRENDS_COLUMNS: tuple[str, ...] = (
@@ -70,6 +76,7 @@ TRENDS_COLUMNS: tuple[str, ...] = (
     "p_value",
     "status",
     *FLAG_COLUMNS,
+    KIND_COLUMN,
 )
 
 COVERAGE_COLUMNS: tuple[str, ...] = (
@@ -103,6 +110,7 @@ GAPS_COLUMNS: tuple[str, ...] = (
     "update_credential_id",
     "rationale",
     *FLAG_COLUMNS,
+    KIND_COLUMN,
 )
 
 GROUP_ROLLUP_COLUMNS: tuple[str, ...] = (

@@ -48,6 +48,7 @@ from skillgap.ingest.values import (
     parse_hours,
     parse_list,
     parse_number,
+    parse_tags,
     split_outcomes,
 )
 from skillgap.language import language_of
@@ -673,6 +674,11 @@ def _credential(
                 problems["eqf_level"] = f"EQF level '{raw_eqf}' is not a whole number"
         except ValueError:
             problems["eqf_level"] = f"EQF level '{str(raw_eqf)[:30]}' is not a number"
+    try:
+        tags = parse_tags(values.get("skill_tags"))
+    except ValueError as exc:
+        raise RecordProblem(f"skill_tags: {exc}") from exc
+    description = clean_text(values.get("description")) or None
     provider = clean_line(values.get("provider")) or None
     country = clean_line(values.get("country")) or None
     if country is None and country_map is not None and provider:
@@ -684,6 +690,8 @@ def _credential(
         "issue_date": issue,
         "learning_outcomes": outcomes,
         "esco_skills": esco,
+        "description": description,
+        "skill_tags": tags,
         "workload_ects": nums["workload_ects"],
         "workload_hours": nums["workload_hours"],
         "eqf_level": eqf,
@@ -694,9 +702,11 @@ def _credential(
     check = check_elements({**row, "learner_id": values.get("learner_id")}, problems)
     if row["eqf_level"] is not None and check.status["eqf_level"] != "present":
         row["eqf_level"] = None  # keep the column honest; the element says invalid
-    body = "\n".join([title, *outcomes, clean_text(values.get("description"))])
+    body = "\n".join([title, *outcomes, description or ""])
     row["language"] = _language(values.get("language"), body)
-    row["content_hash"] = content_hash(title, provider or "", *outcomes)
+    # description and tags are mapped, so they are content; absent, the hash is as before
+    extra = [x for x in (description, *tags) if x]
+    row["content_hash"] = content_hash(title, provider or "", *outcomes, *extra)
     raw_id = values.get("id")
     cid = clean_line(raw_id) if not is_blank(raw_id) else row["content_hash"][:16]
     source = clean_line(values.get("source")) or source

@@ -42,6 +42,7 @@ CREDENTIAL_FIELDS = (
     "issue_date",
     "learning_outcomes",
     "esco_skills",
+    "skill_tags",
     "workload_ects",
     "workload_hours",
     "eqf_level",

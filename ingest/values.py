@@ -188,6 +188,13 @@ def parse_list(value: Any) -> list[str]:
     return [clean_line(i) for i in items if clean_line(i)]
 
 
+def parse_tags(value: Any) -> list[str]:
+    """A catalogue's skill tags: ``parse_list``, then commas split too ("Python, SQL" is
+    how catalogues write tag lists); each tag once, in order."""
+    tags = [t.strip() for item in parse_list(value) for t in item.split(",")]
+    return list(dict.fromkeys(clean_line(t) for t in tags if clean_line(t)))
+
+
 # Verbs that start learning outcomes (Bloom's taxonomy and catalogue usage). They let the
 # splitter cut outcomes that a scraper glued together ("...GitHub actionsDefine CI...")
 # without cutting brand names such as "JavaScript" or "GitHub".

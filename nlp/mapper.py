@@ -24,6 +24,7 @@ How a query is scored (details in ``index.py`` and ``fusion.py``):
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -33,10 +34,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from skillgap.errors import InputError
+from skillgap.errors import InputError, MissingDataError
 from skillgap.language import language_of
+from skillgap.nlp.corrections import Corrections
 from skillgap.nlp.fusion import FEATURES, Fusion, load_fusion
-from skillgap.nlp.segment import MAX_TEXT_CHARS, is_boilerplate, split_sentences
+from skillgap.nlp.requirements import RequirementModel, load_requirement_model
+from skillgap.nlp.segment import MAX_TEXT_CHARS, split_sentences
 from skillgap.text import clean_text
 
 if TYPE_CHECKING:
@@ -67,6 +70,15 @@ class SkillHit:
     sentence: str  # the sentence of the text that supports it
     evidence: str  # the ESCO label (preferred or alternative) that matched
     phrase: str = ""  # the part of the sentence (clause) that matched best
+    # In whole-document extraction (``nlp.documents``): ``match`` is the fusion probability
+    # of the skill for its sentence, ``requirement`` the probability that the sentence
+    # states a requirement, ``context`` the skill's fit with the document, ``validity`` the
+    # probability that the mention belongs to the document's requirements, and ``score``
+    # is ``match * validity``. For a sentence or query alone, score == match.
+    match: float = 0.0
+    requirement: float = 1.0
+    context: float = 0.0
+    validity: float = 1.0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -77,6 +89,10 @@ class SkillHit:
             "sentence": self.sentence,
             "evidence": self.evidence,
             "phrase": self.phrase,
+            "match": round(self.match, 6),
+            "requirement": round(self.requirement, 6),
+            "context": round(self.context, 6),
+            "validity": round(self.validity, 6),
         }
 
 
@@ -144,8 +160,41 @@ class SkillMapper:
         self.model_path = model_path
         self.model_id: str = index.model_id
         self.fusion = fusion or load_fusion(self.model_id)
+        self.requirements: RequirementModel | None = None
+        self.requirements_problem: str | None = None
+        try:
+            self.requirements = load_requirement_model(self.model_id)
+        except MissingDataError as exc:
+            # Loud, never silent: logged here and named in every run's method notes.
+            self.requirements_problem = str(exc)
+            logging.getLogger(__name__).warning(
+                "requirement detection unavailable, the keyword boilerplate filter stands in: %s",
+                exc,
+            )
+        self._uri_pos = {u: i for i, u in enumerate(index.uris)}
+        self._families: Any = None
+        # analyst corrections (``nlp.corrections``), set by whoever runs an analysis
+        self.corrections: Corrections | None = None
         self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
+
+    def families(self) -> Any:
+        """ESCO occupation families of the taxonomy (built once, on first use)."""
+        if self._families is None:
+            from skillgap.nlp.occupations import OccupationFamilies
+
+            self._families = OccupationFamilies(self.taxonomy)
+        return self._families
+
+    def skill_position(self, uri: str) -> int:
+        """Row of a skill URI in the index arrays."""
+        return self._uri_pos[uri]
+
+    def method_notes(self) -> dict[str, Any]:
+        """How this mapper decides, for a run's records and the report's methods section."""
+        from skillgap.nlp.documents import method_notes
+
+        return method_notes(self.model_id, self.corrections)
 
     # Construction ---------------------------------------------------------------
     @classmethod
@@ -419,6 +468,7 @@ class SkillMapper:
             sentence=sentence,
             evidence=evidence,
             phrase=unit,
+            match=float(score),
         )
 
     # Public API -----------------------------------------------------------------
@@ -471,37 +521,42 @@ class SkillMapper:
                 out[start + q] = [self._hit(sc, q, int(k), float(row[k])) for k in cand]
         return out
 
-    def extract(self, texts: list[str]) -> list[list[SkillHit]]:
-        """Per document, the skills whose calibrated probability passes the threshold in at
-        least one non-boilerplate sentence; each skill once, with its best sentence.
+    def extract(
+        self,
+        texts: list[str],
+        titles: list[str] | None = None,
+        requirements: bool = True,
+        occupations: list[str | None] | None = None,
+    ) -> list[list[SkillHit]]:
+        """Per document, the skills it asks for: each skill once, with its best sentence,
+        best first (``nlp.documents``: requirement detection, matching, context).
 
         Repeated sentences across documents are scored once (job ads share boilerplate and
         requirement blocks), which is what makes thousands of ads affordable.
         """
-        lang = self.taxonomy.language or "en"
-        per_doc: list[list[str]] = []
-        for t in texts:
-            cleaned, why = self._check(t)  # ``segment`` would clean the text a second time
-            per_doc.append(
-                []
-                if why is not None
-                else [s for s in split_sentences(cleaned, lang) if not is_boilerplate(s)]
-            )
-        unique = list(dict.fromkeys(s for sents in per_doc for s in sents))
-        hits = dict(zip(unique, self.extract_sentences(unique), strict=True))
-        results: list[list[SkillHit]] = []
-        for sents in per_doc:
-            best: dict[str, SkillHit] = {}
-            for s in sents:
-                for h in hits[s]:
-                    if h.uri not in best or h.score > best[h.uri].score:
-                        best[h.uri] = h
-            results.append(sorted(best.values(), key=lambda h: -h.score))
-        return results
+        from skillgap.nlp.documents import extract_documents
 
-    def mentions(self, doc_ids: list[str], texts: list[str], doc_type: str) -> pd.DataFrame:
+        docs = extract_documents(
+            self, texts, titles, requirements=requirements, occupations=occupations
+        )
+        return [d.hits for d in docs]
+
+    def mentions(
+        self,
+        doc_ids: list[str],
+        texts: list[str],
+        doc_type: str,
+        titles: list[str] | None = None,
+        field: str | list[str] = "text",
+        occupations: list[str | None] | None = None,
+    ) -> pd.DataFrame:
         """``skill_mentions`` rows (extract mode): one per (document, skill), with the best
-        evidence sentence in ``sentence`` and the matched phrase/label in ``span``."""
+        evidence sentence in ``sentence``, the matched phrase/label in ``span``, the demand
+        score in ``score`` and its parts (``match_score``, ``requirement``, ``context``);
+        ``field`` names the document field the text came from (one value or one per text).
+        Vacancies go through requirement detection; credential texts state what the
+        credential teaches, so every sentence of theirs is mapped.
+        """
         import pandas as pd
 
         from skillgap.schemas import conform, empty
@@ -514,8 +569,14 @@ class SkillMapper:
             raise InputError(
                 f"mentions: doc_type must be 'vacancy' or 'credential', not {doc_type!r}"
             )
+        fields = [field] * len(texts) if isinstance(field, str) else list(field)
+        if len(fields) != len(texts):
+            raise InputError(f"mentions: {len(fields)} field names for {len(texts)} texts")
         rows = []
-        for doc_id, hits in zip(doc_ids, self.extract(texts), strict=True):
+        found = self.extract(
+            texts, titles, requirements=doc_type == "vacancy", occupations=occupations
+        )
+        for doc_id, source, hits in zip(doc_ids, fields, found, strict=True):
             for h in hits:
                 rows.append(
                     {
@@ -528,6 +589,10 @@ class SkillMapper:
                         "method": h.method,
                         "taxonomy_version": self.taxonomy.version,
                         "model_id": self.model_id,
+                        "field": source,
+                        "match_score": h.match,
+                        "requirement": h.requirement,
+                        "context": h.context,
                     }
                 )
         if not rows:

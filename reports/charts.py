@@ -45,6 +45,7 @@ CLASS_LABEL: dict[str, str] = {
     "covered": "covered",
     "monitor": "monitor (weak demand)",
     "insufficient_evidence": "insufficient evidence",
+    "reported_apart": "transversal or language skill (reported apart)",
 }
 _LINESTYLES = ("-", "--", "-.", ":")
 _RC = {

@@ -344,6 +344,87 @@ def _find_text(params: Mapping[str, Any], *needles: str) -> str | None:
     return None
 
 
+def _extraction(run_meta: Mapping[str, Any], meta: Mapping[str, Any]) -> dict[str, Any]:
+    """How skills were read from the documents, in plain words, from what the run recorded
+    (``run_meta["mapping"]["method"]``, see ``nlp.documents.method_notes``)."""
+    mapping = run_meta.get("mapping") if isinstance(run_meta.get("mapping"), Mapping) else {}
+    method = mapping.get("method") if isinstance(mapping.get("method"), Mapping) else {}
+    paragraphs = []
+    if method.get("requirement_model"):
+        paragraphs.append(
+            "Requirement detection: every sentence of an ad gets a probability that it states "
+            "what the candidate must know or do, from a model learnt on job postings whose "
+            "skill and knowledge phrases were marked by hand (SkillSpan). It reads the "
+            "sentence together with the sentences before and after it, so salary lines, "
+            "shift patterns, benefits, company descriptions and how-to-apply steps count for "
+            "little. Sentences below a probability of "
+            f"{method.get('requirement_floor')} are not matched at all."
+        )
+        paragraphs.append(
+            "Context: a skill found in a sentence must also fit the ad. Its ESCO description "
+            "is compared with the ad as a whole and with its title, and the requirement "
+            "probability and this fit give the probability that the mention is a real "
+            f"requirement of the ad; below {method.get('validity_threshold')} it is not "
+            'counted. A word that only names the ad\'s own occupation ("Chef" in a kitchen '
+            "job) is not read as a skill that ESCO does not relate to that occupation's "
+            "family."
+        )
+    elif method:
+        paragraphs.append(
+            "Requirement detection was not available for this encoder ("
+            f"{method.get('requirement_warning')}); a keyword filter of boilerplate phrases "
+            "(salary, benefits, how to apply, equal opportunities) stood in for it."
+        )
+    if method:
+        paragraphs.append(
+            "Matching: each sentence is compared with every ESCO skill by its labels (exact, "
+            "TF-IDF) and by meaning (a sentence encoder), and the views are fused into a "
+            f"probability; a skill counts when it reaches {method.get('match_threshold')} "
+            f"(at most {method.get('max_per_sentence')} skills per sentence). A mention's "
+            "score is that probability times the probability that it is a requirement of the "
+            "ad."
+        )
+    demand = _demand_paragraph(method, meta)
+    if demand:
+        paragraphs.append(demand)
+    if meta.get("kind_rule"):
+        paragraphs.append(f"Credential-worthiness: {meta['kind_rule']}")
+    return {
+        "paragraphs": paragraphs,
+        "corrections": list(method.get("corrections") or []),
+        "corrections_file": method.get("corrections_file"),
+        "credentials_silent": meta.get("credentials_without_skills"),
+        "credentials_silent_examples": list(meta.get("credentials_without_skills_examples") or []),
+        "vacancies_silent": meta.get("vacancies_without_skills"),
+    }
+
+
+def _demand_paragraph(method: Mapping[str, Any], meta: Mapping[str, Any]) -> str | None:
+    """Which mentions count as demand, and the judged precision that threshold stands on
+    (``audit`` of the requirement model's entry: a person read a seeded sample)."""
+    params = meta.get("params") if isinstance(meta.get("params"), Mapping) else {}
+    threshold = params.get("min_mention_score")
+    if threshold is None:
+        return None
+    text = f"Demand: a vacancy mention counts as demand when its score is at least {threshold}."
+    audit = method.get("audit") if isinstance(method.get("audit"), Mapping) else {}
+    if not audit or audit.get("threshold") is None:
+        return text + " No judged audit is recorded for this encoder."
+    judged = audit.get("judged_at_threshold")
+    measured = (
+        f"Of {judged} mentions at or above {audit['threshold']} drawn at random from "
+        f"{audit.get('sample', 'real job ads')} and judged by reading them, "
+        f"{audit.get('strict_precision', 0):.0%} named a skill the ad really asks for and "
+        f"{audit.get('lenient_precision', 0):.0%} were right or partly right."
+    )
+    if abs(float(threshold) - float(audit["threshold"])) > 1e-9:
+        return (
+            f"{text} That is not the audited threshold ({audit['threshold']}), so the "
+            f"precision below does not describe this run. {measured}"
+        )
+    return f"{text} {measured}"
+
+
 def _methods(prepared: Prepared, run_meta: Mapping[str, Any]) -> dict[str, Any]:
     """The methods section: provenance, counts, rules and the formulas, as the run recorded them.
 
@@ -416,6 +497,7 @@ def _methods(prepared: Prepared, run_meta: Mapping[str, Any]) -> dict[str, Any]:
         "started": run_meta.get("started"),
         "finished": run_meta.get("finished"),
         "code_version": run_meta.get("code_version"),
+        "extraction": _extraction(run_meta, meta),
         "config": run_meta.get("config"),
         "stage_seconds": _flatten(run_meta.get("stage_seconds") or {}),
         "flags_missing": prepared.flags_missing,
@@ -470,8 +552,12 @@ def build_context(
         key=lambda r: (r.get("gap_score") is None, -(r.get("gap_score") or 0), str(r.get("label")))
     )
     classified = [r for r in gaps if r.get("classification") != "insufficient_evidence"]
-    # what a reader can act on; covered skills are counted in the headline, not charted
-    open_gaps = [r for r in classified if r.get("classification") not in ("covered",)]
+    # what a reader can act on; covered skills are counted in the headline, not charted, and
+    # transversal / language skills have their own section
+    open_gaps = [
+        r for r in classified if r.get("classification") not in ("covered", "reported_apart")
+    ]
+    classified = [r for r in classified if r.get("classification") != "reported_apart"]
     by_class: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in gaps:
         by_class[str(r.get("classification"))].append(r)
@@ -558,6 +644,11 @@ def build_context(
             }
         )
 
+    apart = sorted(
+        by_class["reported_apart"],
+        key=lambda r: (-(r.get("n_mentioning") or 0), str(r.get("label"))),
+    )
+
     proposals = records(tables["proposals"])
     proposals.sort(key=lambda p: (-(p.get("n_vacancies") or 0), str(p.get("proposal_id"))))
 
@@ -595,6 +686,9 @@ def build_context(
             "n_covered": len(by_class["covered"]),
             "n_monitor": len(by_class["monitor"]),
             "n_insufficient": len(by_class["insufficient_evidence"]),
+            "n_apart": len(by_class["reported_apart"]),
+            "n_credentials_silent": meta.get("credentials_without_skills"),
+            "n_vacancies_silent": meta.get("vacancies_without_skills"),
             "n_proposals": len(proposals),
             "n_advice": len(advice_list),
         },
@@ -619,6 +713,8 @@ def build_context(
         "rollup": [r for r in rollup if (r.get("n_develop") or 0) + (r.get("n_update") or 0) > 0][
             :10
         ],
+        "apart": apart[:TOP_GAPS],
+        "n_apart_more": max(0, len(apart) - TOP_GAPS),
         "proposals": proposals,
         "advice": advice_list,
         "evidence": evidence,

@@ -9,6 +9,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from skillgap.reports import context as ctx
+from skillgap.reports.changes import changes_markdown
 from skillgap.reports.charts import CLASS_LABEL
 
 
@@ -139,6 +140,19 @@ def render_markdown(context: dict[str, Any], files: dict[str, str] | None = None
             )
     else:
         lines.append("No gaps were found.")
+    if context.get("apart"):
+        lines += ["", "## Transversal competences, attitudes and language skills", ""]
+        lines.append(
+            "Demanded, counted, but not advice for a micro-credential (ESCO classes them as "
+            "transversal or language skills):"
+        )
+        lines.append("")
+        lines += [
+            f"- {_md(r['label'])} ({_md(r.get('skill_kind') or '')}): "
+            f"{ctx.num(r.get('n_mentioning'))} ads, {ctx.pct(r.get('share'))}"
+            for r in context["apart"][:10]
+        ]
+    lines += changes_markdown(context.get("changes"), _md)
     lines += ["", "## Proposed credentials", ""]
     if context["proposals"]:
         for p in context["proposals"]:

@@ -34,6 +34,7 @@ from skillgap.errors import ConfigError
 from skillgap.fileutil import sha256_file
 from skillgap.gaps.tables import LIST_COLUMNS, GapAnalysis
 from skillgap.owner import current_owner, owner_alive
+from skillgap.reports.changes import changes_context
 from skillgap.reports.context import build_context
 from skillgap.reports.excel import write_workbook
 from skillgap.reports.render import render_html, render_markdown
@@ -144,22 +145,32 @@ def _check_formats(formats: Iterable[str] | None) -> set[str]:
     return chosen
 
 
-def _check_variants(prepared: Prepared, variants: Iterable[str] | None) -> list[dict[str, str]]:
-    """Parse variants and reject values the analysis never saw (most likely a typo)."""
+def _check_variants(
+    prepared: Prepared, variants: Iterable[str] | None, missing: str = "error"
+) -> tuple[list[dict[str, str]], dict[str, str]]:
+    """Parse variants; a value the analysis never saw is an error (most likely a typo), or
+    with ``missing="note"`` a report that says so. Returns (scopes, scope key -> note)."""
     scopes: list[dict[str, str]] = []
+    notes: dict[str, str] = {}
     for text in variants or []:
         scope = parse_variant(text)
         for key, value in scope.items():
             known = known_values(prepared.tables, key)
             if value not in known:
                 shown = ", ".join(sorted(known)[:20]) or "none"
-                raise ConfigError(
+                message = (
                     f"report variant {text!r}: {key} {value!r} does not occur in the analysis "
                     f"(known {key} values: {shown})"
                 )
+                if missing != "note":
+                    raise ConfigError(message)
+                notes[scope_key(scope)] = (
+                    f"No analysed vacancy has {key} {value!r}, so this report has no figures "
+                    f"for it ({key} values in the analysis: {shown})."
+                )
         if scope not in scopes:
             scopes.append(scope)
-    return scopes
+    return scopes, notes
 
 
 def _about(prepared: Prepared, run_meta: Mapping[str, Any]) -> list[tuple[str, Any]]:
@@ -189,6 +200,8 @@ def write_reports(
     run_meta: dict,
     variants: list[str] | None = None,
     formats: set[str] | None = None,
+    missing_variants: str = "error",
+    changes: pd.DataFrame | None = None,
 ) -> dict[str, Path]:
     """Write the reports and tables of one analysis run into ``out_dir``.
 
@@ -199,20 +212,27 @@ def write_reports(
     ``"html"``, ``"md"``, ``"xlsx"``, ``"json"``, ``"csv:<table>"``, ``"parquet:<table>"``,
     ``"html:<variant>"``, ``"md:<variant>"`` and ``"manifest"``.
 
+    ``missing_variants="note"`` turns a variant whose value the analysis never saw into a
+    report that says so instead of an error. ``changes`` (``gaps.changes.compare_runs``,
+    with ``run_meta["previous_run"]``) adds the "what changed" section and table.
+
     Raises ``ConfigError`` for an unknown format or a malformed or unknown variant and
     ``InputError`` when a table breaks the contract, both before anything is written.
     """
     chosen = _check_formats(formats)
     prepared = prepare(analysis)
-    scopes = _check_variants(prepared, variants)
+    scopes, empty_notes = _check_variants(prepared, variants, missing_variants)
     run_meta = dict(run_meta or {})
+    if changes is not None:
+        prepared.tables["changes"] = changes.reset_index(drop=True)
+    extras = {"changes": changes, "empty_scopes": empty_notes}
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_stages(out_dir.parent)
 
     stage = stage_dir(out_dir)
     try:
-        rel = _write_all(stage, prepared, run_meta, scopes, chosen)
+        rel = _write_all(stage, prepared, run_meta, scopes, chosen, extras)
         _publish(stage, out_dir, list(rel.values()))
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
@@ -227,8 +247,11 @@ def _write_all(
     run_meta: dict[str, Any],
     scopes: list[dict[str, str]],
     chosen: set[str],
+    extras: dict[str, Any] | None = None,
 ) -> dict[str, str]:
     """Write every requested file into ``stage``; return key -> path relative to it."""
+    extras = extras or {}
+    empty_scopes: dict[str, str] = extras.get("empty_scopes") or {}
     rel: dict[str, str] = {}
     tables = prepared.tables
 
@@ -264,6 +287,11 @@ def _write_all(
         listing = _listing(rel, scopes, chosen)
         for scope in [{}, *scopes]:
             context = build_context(prepared, run_meta, scope, with_charts="html" in chosen)
+            context["changes"] = changes_context(
+                extras.get("changes"), run_meta.get("previous_run"), scope
+            )
+            if scope_key(scope) in empty_scopes:
+                context["notices"].insert(0, empty_scopes[scope_key(scope)])
             suffix = f"-{scope_slug(scope)}" if scope else ""
             key = f":{scope_key(scope)}" if scope else ""
             if "html" in chosen:

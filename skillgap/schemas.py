@@ -55,6 +55,10 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("issue_date", pa.date32()),
             ("learning_outcomes", _list_str),
             ("esco_skills", _list_str),  # gold ESCO links given by the catalogue (ELM)
+            # what else the catalogue says the credential teaches, mapped to ESCO too:
+            # a free-text description and the catalogue's own skill tags
+            ("description", pa.string()),
+            ("skill_tags", _list_str),
             ("workload_ects", pa.float64()),
             ("workload_hours", pa.float64()),
             ("eqf_level", pa.int16()),
@@ -79,6 +83,15 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("method", pa.string()),  # lexical | semantic | both | gold
             ("taxonomy_version", pa.string()),
             ("model_id", pa.string()),
+            # where the mention came from and why it scored as it did (nlp.documents):
+            # the document field ("text" for ads; "learning_outcomes", "description",
+            # "skills", "title" for credentials), the match probability of the skill for
+            # its sentence, the requirement probability of the sentence, the skill's fit
+            # with the document; score = match x validity(requirement, context).
+            ("field", pa.string()),
+            ("match_score", pa.float64()),
+            ("requirement", pa.float64()),
+            ("context", pa.float64()),
         ]
     ),
     "quarantine": pa.schema(
@@ -134,6 +147,45 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("source_file", pa.string()),
             ("record", pa.string()),
             ("posted_date", pa.date32()),  # reposts still tell when an ad was live
+        ]
+    ),
+    # Which documents were mapped with which taxonomy and encoder: the incremental key of
+    # the mapping stage, written in the same transaction as the document's mentions.
+    "mapping_log": pa.schema(
+        [
+            ("doc_type", pa.string()),  # vacancy | credential
+            ("doc_id", pa.string()),
+            ("content_hash", pa.string()),
+            ("taxonomy_version", pa.string()),
+            ("model_id", pa.string()),
+            ("n_mentions", pa.int32()),
+            ("mapped_at", pa.timestamp("us")),
+        ]
+    ),
+    # The best ESCO occupation of a vacancy that came without one (title first, then text).
+    "vacancy_occupations": pa.schema(
+        [
+            ("vacancy_id", pa.string()),
+            ("occupation_uri", pa.string()),
+            ("label", pa.string()),
+            ("score", pa.float64()),
+            ("taxonomy_version", pa.string()),
+            ("model_id", pa.string()),
+        ]
+    ),
+    # What a completed run concluded per scope and skill (a narrow copy of its gaps table),
+    # so that the next run of the same analysis can report what changed.
+    "run_gaps": pa.schema(
+        [
+            ("run_id", pa.string()),
+            ("scope", pa.string()),
+            ("skill_uri", pa.string()),
+            ("label", pa.string()),
+            ("n_vacancies", pa.int64()),
+            ("n_mentioning", pa.int64()),
+            ("share", pa.float64()),
+            ("gap_score", pa.float64()),
+            ("classification", pa.string()),
         ]
     ),
 }

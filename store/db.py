@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 from skillgap.errors import ConfigError, InputError, SkillgapError
 from skillgap.owner import current_owner, owner_alive
 from skillgap.schemas import SCHEMAS
+from skillgap.store import lock as store_lock
 from skillgap.store.migrations import LATEST_VERSION, MIGRATIONS, STORE_EXTRA_COLUMNS
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -55,10 +56,11 @@ class StoreError(SkillgapError):
 class Store:
     """A DuckDB database file with the skillgap tables, migrated to the latest schema."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, locked: bool = False) -> None:
         self._con = con
         self.path = path
         self._depth = 0
+        self._locked = locked
 
     # Opening ------------------------------------------------------------------------
     @classmethod
@@ -77,8 +79,15 @@ class Store:
             raise StoreError(f"store {path} does not exist yet; run `skillgap ingest ...` first")
         check_store_path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        con = _connect(path, read_only)
-        store = cls(con, path)
+        if not read_only:
+            store_lock.acquire(path)  # one writing process per store (see store/lock.py)
+        try:
+            con = _connect(path, read_only)
+        except BaseException:
+            if not read_only:
+                store_lock.release(path)
+            raise
+        store = cls(con, path, locked=not read_only)
         if not read_only:
             try:
                 store._migrate()
@@ -86,10 +95,10 @@ class Store:
             except BaseException:
                 store.close()
                 raise
-        elif store.schema_version() != LATEST_VERSION:
+        elif (version := store.schema_version()) != LATEST_VERSION:
             store.close()
             raise StoreError(
-                f"store {path} is at schema version {store.schema_version()}, this skillgap "
+                f"store {path} is at schema version {version}, this skillgap "
                 f"expects {LATEST_VERSION}; open it once for writing to migrate"
             )
         return store
@@ -109,8 +118,9 @@ class Store:
         if not pending:
             return
         with self.transaction():
-            for version, description, step in pending:
-                step(self._con)
+            for version, description, statements in pending:
+                for sql in statements:
+                    self._con.execute(sql)
                 self._con.execute(
                     "INSERT INTO schema_version VALUES (?, ?, ?)",
                     [version, description, datetime.now()],
@@ -128,6 +138,9 @@ class Store:
         if self._con is not None:
             _release(self.path, self._con)
             self._con = None  # type: ignore[assignment]
+            if self._locked:
+                self._locked = False
+                store_lock.release(self.path)
 
     def __enter__(self) -> Store:
         return self

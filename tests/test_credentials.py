@@ -234,3 +234,49 @@ def test_cli_credentials_check_and_store_info(data_dir: Path) -> None:
     res = runner.invoke(app, ["store", "quarantine", "--reason", "no learning"])
     assert res.exit_code == 0, res.output
     assert "1 record(s)" in res.output and "CertOfPart" in res.output
+
+
+def test_catalogue_skill_tags_and_description_are_kept(tmp_path: Path) -> None:
+    """A Coursera-shaped row: the skill-gain tags and the module titles are stored (they
+    are mapped to ESCO too), and they count as content for the hash."""
+    import csv
+
+    cols = [
+        "Course Title",
+        "Rating",
+        "Level",
+        "Schedule",
+        "What you will learn",
+        "Skill gain",
+        "Modules",
+        "Instructor",
+        "Offered By",
+        "Keyword",
+        "Course Url",
+        "Duration to complete (Approx.)",
+        "Number of Review",
+    ]
+    row = [
+        "Dementia care",
+        "4.8",
+        "Beginner level",
+        "Flexible schedule",
+        "Not specified",
+        "Dementia Care, Empathy; Communication",
+        "Living with dementia, Talking with families",
+        "A. Teacher",
+        "Some University",
+        "Health",
+        "https://www.coursera.org/learn/dementia",
+        "12",
+        "100",
+    ]
+    path = tmp_path / "coursera.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(cols)
+        w.writerow(row)
+    (rec,) = _parsed(path, profile="coursera")
+    assert rec.row["skill_tags"] == ["Dementia Care", "Empathy", "Communication"]
+    assert rec.row["description"] == "Living with dementia, Talking with families"
+    assert rec.row["learning_outcomes"] == []

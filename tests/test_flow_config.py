@@ -95,6 +95,25 @@ def test_cli_reports_a_bad_config_in_one_line(
     assert "nope.csv" in err and "Traceback" not in err
 
 
+def test_an_unknown_source_profile_fails_before_any_work(tmp_path: Path) -> None:
+    path = _write(tmp_path, GOOD.replace('profile = "generic"', 'profile = "adzuna-ukk"', 1))
+    with pytest.raises(ConfigError, match=r"ads\.csv: unknown vacancies profile 'adzuna-ukk'"):
+        load_config(path)
+    broken = tmp_path / "mine.toml"
+    broken.write_text('kind = "vacancies"\n[fields]\nnot_a_field = "x"\n', encoding="utf-8")
+    path = _write(tmp_path, GOOD.replace('profile = "generic"', f'profile = "{broken}"', 1))
+    with pytest.raises(ConfigError, match=r"mine\.toml: unknown field"):
+        load_config(path)
+
+
+def test_run_section_scale_settings(tmp_path: Path) -> None:
+    body = GOOD.replace('name = "t1"', 'name = "t1"\nworkers = 2\npartition_size = 500')
+    cfg = load_config(_write(tmp_path, body))
+    assert (cfg.run.workers, cfg.run.partition_size, cfg.run.dask_address) == (2, 500, None)
+    with pytest.raises(ConfigError, match=r"run\.workers"):
+        load_config(_write(tmp_path, GOOD.replace('name = "t1"', 'name = "t1"\nworkers = 0')))
+
+
 def test_prefect_home_is_created_on_a_fresh_data_dir(tmp_path: Path, monkeypatch) -> None:
     """A fresh install writes nothing before the first run, so the flow's set-up must
     create Prefect's home itself (its temporary server cannot open a database otherwise)."""

@@ -28,6 +28,13 @@ def _demo_config(tmp_path: Path) -> Path:
     return work / "demo.toml"
 
 
+def _with_empty_variant(config: Path) -> Path:
+    """The demo config plus a report variant for a region no ad is in."""
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace('variants = ["', 'variants = ["region=ZZ9", "'), "utf-8")
+    return config
+
+
 def _run_flow(config: Path, out: Path) -> dict:
     from skillgap.flows.prefect_env import configure_prefect
 
@@ -50,9 +57,10 @@ def subset_taxonomy(data_dir: Path) -> Path:
 def test_demo_flow_finds_planted_signals_and_reruns_incrementally(
     subset_taxonomy: Path, tmp_path: Path
 ) -> None:
-    config = _demo_config(tmp_path)
+    config = _with_empty_variant(_demo_config(tmp_path))
     out = tmp_path / "outputs"
     first = _run_flow(config, out)
+    assert first["previous_run"] is None and first["changes"] is None
 
     analysis = first["analysis"]
     planted = demo.load_planted()
@@ -70,6 +78,22 @@ def test_demo_flow_finds_planted_signals_and_reruns_incrementally(
     assert 2900 <= stored <= 3000  # a few templated ads are near-duplicates by design
     assert doc["meta"]["counts"]["vacancies"] == stored
     assert first["mapping"]["mentions_added"] > 3000
+    assert first["mapping"]["partitions"] >= 3  # 1,000 documents per partition by default
+    # A variant whose value is in no ad does not fail the run: its report says so.
+    empty = Path(first["paths"]["html:region=ZZ9"]).read_text(encoding="utf-8")
+    assert "No analysed vacancy has region" in empty
+    log = (run_dir / "run.log").read_text(encoding="utf-8")
+    assert "report variant region=ZZ9: no stored vacancy has region 'ZZ9'" in log
+    assert "map 2,976 vacancies + 48 credentials: done" in log
+
+    from skillgap.store import Store
+
+    # A run killed outright (SIGKILL) leaves its row 'running'; the next run marks it.
+    with Store.open(Path(first["store"])) as store:
+        store.con.execute(
+            "INSERT INTO runs (run_id, started_at, status) "
+            "VALUES ('20000101T000000Z-killed', TIMESTAMP '2000-01-01', 'running')"
+        )
 
     # Same inputs again: nothing is ingested or mapped a second time.
     second = _run_flow(config, out)
@@ -77,13 +101,19 @@ def test_demo_flow_finds_planted_signals_and_reruns_incrementally(
     assert second["mapping"]["credentials_to_map"] == 0
     assert second["run_id"] != first["run_id"]
     assert all(b["batch"].get("skipped") for b in _inputs(second))
-
-    from skillgap.store import Store
+    # ... and it compares itself with the first: identical data, nothing changed.
+    assert second["previous_run"]["run_id"] == first["run_id"]
+    assert second["changes"].empty
+    html = Path(second["paths"]["html"]).read_text(encoding="utf-8")
+    assert 'id="changes"' in html and first["run_id"] in html
 
     with Store.open(Path(first["store"]), read_only=True) as store:
-        runs = store.read("runs")
-    assert list(runs["status"]) == ["completed", "completed"]
-    assert runs["model_id"].str.len().min() > 0
+        runs = store.read("runs").sort_values("started_at")
+        snapshots = store.read("run_gaps")
+    assert list(runs["status"]) == ["interrupted", "completed", "completed"]
+    assert runs["model_id"].iloc[1:].str.len().min() > 0
+    assert set(snapshots["run_id"]) == {first["run_id"], second["run_id"]}
+    assert len(snapshots) == 2 * len(analysis.gaps)
 
 
 def _inputs(result: dict) -> list[dict]:

@@ -222,11 +222,29 @@ def test_coverage_links_gold_and_mapped(result: GapAnalysis) -> None:
     assert set(cov["skill_uri"]) == {"b", "d", "e", "g"}
 
 
+def test_transversal_and_language_skills_are_reported_apart() -> None:
+    """A skill ESCO classes as transversal keeps its demand but never becomes advice."""
+    vac, creds, men = make_world()
+    tax = make_taxonomy()
+    # make the develop skill "a" transversal by ESCO's reuse level
+    tax.tables["skills"].loc[tax.tables["skills"]["uri"] == "a", "reuse_level"] = "transversal"
+    res = analyse(vac, creds, men, tax, PARAMS)
+    a = row(res.gaps, scope="all", skill_uri="a")
+    assert a["classification"] == "reported_apart" and a["skill_kind"] == "transversal"
+    assert "transversal competence" in a["rationale"]
+    d = row(res.demand, breakdown="all", skill_uri="a")
+    assert d["n_mentioning"] == 144 and d["skill_kind"] == "transversal"  # still counted
+    assert "a" not in set(res.update_advice["skill_uri"])
+    assert not any("a" in uris for uris in res.proposals["skill_uris"])
+    assert "transversal" in res.meta["kind_rule"]
+
+
 def test_classification_of_every_skill(result: GapAnalysis) -> None:
     g = result.gaps[result.gaps["scope"] == "all"].set_index("skill_uri")
     expected = {
         "a": "develop",
-        "b": "covered",
+        # b is in ESCO's transversal collection: its demand is reported, not advised on
+        "b": "reported_apart",
         "c": "update",
         "d": "covered",
         "e": "covered",

@@ -65,7 +65,8 @@ def test_map_jsonl_contract_and_bad_lines(cli_env: Path) -> None:
     assert len(lines) == 5
     assert lines[0]["id"] == "q1" and len(lines[0]["skills"]) == 4
     first = lines[0]["skills"][0]
-    assert set(first) == {"uri", "label", "score", "method"}
+    # the evidence a reader needs to check a mapping travels with it (issue: auditable output)
+    assert set(first) == {"uri", "label", "score", "method", "evidence", "sentence", "phrase"}
     scores = [s["score"] for s in lines[0]["skills"]]
     assert scores == sorted(scores, reverse=True)
     assert lines[1]["id"] == 2 and lines[1]["skills"] == [] and "empty" in lines[1]["error"]

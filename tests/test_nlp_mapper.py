@@ -60,8 +60,12 @@ def test_clause_level_candidates_help_lists(small_mapper) -> None:
 
 
 def test_extract_is_thresholded_and_skips_boilerplate(small_mapper) -> None:
+    # A posting as ads come (title, duties, benefits): the requirement detector reads a
+    # sentence with its neighbours, so a two-line fragment is not what it is calibrated on.
     docs = [
-        "You will provide first aid to injured visitors.\n"
+        "Lifeguard\n"
+        "You will provide first aid to injured visitors and keep the pool safe.\n"
+        "You will work with the duty manager.\n"
         "We offer a competitive salary and pension.",
         "We are an equal opportunities employer. Apply now!",
     ]

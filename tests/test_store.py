@@ -27,6 +27,10 @@ def _mentions(doc_id: str, score: float, n: int = 1) -> pd.DataFrame:
             "method": ["lexical"] * n,
             "taxonomy_version": ["v1.1.1"] * n,
             "model_id": ["m"] * n,
+            "field": ["text"] * n,
+            "match_score": [score] * n,
+            "requirement": [1.0] * n,
+            "context": [0.5] * n,
         }
     )
 
@@ -151,11 +155,9 @@ def test_pending_migration_is_applied_on_open(
     path = tmp_path / "s.duckdb"
     Store.open(path).close()
 
-    def v2(con: duckdb.DuckDBPyConnection) -> None:
-        con.execute("ALTER TABLE vacancies ADD COLUMN salary DOUBLE")
-
+    step = ("ALTER TABLE vacancies ADD COLUMN salary DOUBLE",)
     nxt = LATEST_VERSION + 1
-    monkeypatch.setattr(db, "MIGRATIONS", [*db.MIGRATIONS, (nxt, "salary", v2)])
+    monkeypatch.setattr(db, "MIGRATIONS", [*db.MIGRATIONS, (nxt, "salary", step)])
     monkeypatch.setattr(db, "LATEST_VERSION", nxt)
     with Store.open(path) as st:
         assert st.schema_version() == nxt
@@ -176,3 +178,107 @@ def test_several_stores_on_one_file_share_it(tmp_path: Path) -> None:
     con = duckdb.connect(str(path))  # the last close released the file
     assert con.execute("SELECT count(*) FROM skill_mentions").fetchone()[0] == 1
     con.close()
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
+    rows = con.execute(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
+        "AND table_catalog = current_database() ORDER BY ordinal_position",
+        [table],
+    ).fetchall()
+    return [(str(n), str(t)) for n, t in rows]
+
+
+def test_frozen_migrations_build_exactly_the_contract_tables(tmp_path: Path) -> None:
+    """The released steps are literal SQL; a contract change without a new step fails here."""
+    from skillgap.schemas import SCHEMAS
+    from skillgap.store.migrations import MIGRATIONS, expected_columns
+
+    assert all(isinstance(sql, str) for _, _, step in MIGRATIONS for sql in step)
+    with Store.open(tmp_path / "s.duckdb") as st:
+        for table in SCHEMAS:
+            # names and types; not their order: a later step's ALTER appends its columns
+            # at the end, and the store writes rows by column name (INSERT ... BY NAME)
+            got = _columns(st.con, table)
+            assert len(got) == len(set(got)), table
+            assert dict(got) == dict(expected_columns(table)), table
+
+
+def test_a_store_with_the_old_ad_hoc_mapping_tables_migrates_and_keeps_rows(
+    tmp_path: Path,
+) -> None:
+    """Stores of the previous release had mapping_log / vacancy_occupations created by the
+    flow, outside the migrations, at schema version 2."""
+    from skillgap.store.migrations import MIGRATIONS
+
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(
+        "CREATE TABLE schema_version (version INTEGER, description VARCHAR, applied_at TIMESTAMP)"
+    )
+    for version, description, step in MIGRATIONS[:2]:
+        for sql in step:
+            con.execute(sql)
+        con.execute("INSERT INTO schema_version VALUES (?, ?, now())", [version, description])
+    con.execute(  # exactly the DDL the old flow ran
+        "CREATE TABLE IF NOT EXISTS mapping_log (doc_type VARCHAR, doc_id VARCHAR, "
+        "content_hash VARCHAR, taxonomy_version VARCHAR, model_id VARCHAR, n_mentions INTEGER, "
+        "mapped_at TIMESTAMP)"
+    )
+    con.execute(
+        "INSERT INTO mapping_log VALUES ('vacancy', 'v1', 'h', 't', 'm', 3, TIMESTAMP '2026-01-02')"
+    )
+    con.close()
+    with Store.open(path) as st:
+        assert st.schema_version() == LATEST_VERSION
+        assert st.count("mapping_log") == 1
+        assert st.count("vacancy_occupations") == 0
+        assert st.count("run_gaps") == 0
+
+
+_HOLD = """
+import sys, time
+from pathlib import Path
+from skillgap.store import Store
+st = Store.open(Path(sys.argv[1]))
+print("holding", flush=True)
+time.sleep(120)
+"""
+
+
+def test_a_second_writer_process_is_refused_with_the_holder_named(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    from skillgap.store import StoreLockedError
+
+    path = tmp_path / "s.duckdb"
+    Store.open(path).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD, str(path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        with pytest.raises(StoreLockedError, match=rf"in use by .*pid {holder.pid}"):
+            Store.open(path)
+        # The kernel drops the lock of a process killed outright: no stale lock remains.
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(timeout=30)
+        with Store.open(path) as st:
+            assert st.count("runs") == 0
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait()
+
+
+def test_the_lock_is_reentrant_within_a_process(tmp_path: Path) -> None:
+    from skillgap.store import lock
+
+    path = tmp_path / "s.duckdb"
+    with lock.hold(path):
+        with Store.open(path) as st:  # the run holds the lock; its own opens pass
+            st.append("skill_mentions", _mentions("v1", 0.5))
+        assert lock.held_here(path)
+    assert not lock.held_here(path)
