@@ -155,12 +155,10 @@ def _with_validity(doc: Any, cut: float) -> Any:
     """``doc`` as extraction at validity cut-off ``cut`` would have returned it."""
     from dataclasses import replace
 
+    from skillgap.nlp.documents import best_per_skill
+
     mentions = [(i, h) for i, h in doc.mentions if h.validity >= cut]
-    best: dict[str, Any] = {}
-    for _, h in mentions:
-        if h.uri not in best or h.score > best[h.uri].score:
-            best[h.uri] = h
-    return replace(doc, mentions=mentions, hits=sorted(best.values(), key=lambda h: -h.score))
+    return replace(doc, mentions=mentions, hits=best_per_skill(mentions))
 
 
 if __name__ == "__main__":

@@ -42,7 +42,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from skillgap.flows.texts import COLUMNS, FieldText, credential_texts, vacancy_texts
+from skillgap.flows.texts import (
+    COLUMNS,
+    FieldText,
+    credential_texts,
+    credential_titles,
+    vacancy_texts,
+)
 from skillgap.schemas import empty as empty_table
 
 DOC_TABLES = {
@@ -455,11 +461,8 @@ def map_fields(
     found = [run(parts)] if parts else []
     if spec.doc_type == "credential":
         got = set(found[0]["doc_id"]) if found else set()
-        titles = [
-            FieldText(d, "title", t, t)
-            for d, t in zip(spec.doc_ids, spec.titles, strict=True)
-            if d in wanted and d not in got and t.strip()
-        ]
+        frame = pd.DataFrame({"credential_id": spec.doc_ids, "title": spec.titles})
+        titles = credential_titles(frame, wanted - got)
         if titles:
             found.append(run(titles))
     if not found:

@@ -302,9 +302,15 @@ def extract_documents(
         if keep_candidates:
             d.candidates = scored
         d.mentions = [(i, h) for i, h in scored if h.validity >= validity_threshold]
-        best: dict[str, SkillHit] = {}
-        for _, h in d.mentions:
-            if h.uri not in best or h.score > best[h.uri].score:
-                best[h.uri] = h
-        d.hits = sorted(best.values(), key=lambda h: -h.score)
+        d.hits = best_per_skill(d.mentions)
     return docs
+
+
+def best_per_skill(mentions: list[tuple[int, SkillHit]]) -> list[SkillHit]:
+    """One hit per skill, its best-scoring mention, best first: what a document asks for
+    (a skill stated in three sentences counts once)."""
+    best: dict[str, SkillHit] = {}
+    for _, h in mentions:
+        if h.uri not in best or h.score > best[h.uri].score:
+            best[h.uri] = h
+    return sorted(best.values(), key=lambda h: -h.score)
